@@ -1,0 +1,7 @@
+package dev.paddock.api.extensions;
+
+/** Whether the controller owns the template's NetworkPolicy. */
+public enum NetworkPolicyManagement {
+  Managed,
+  Unmanaged
+}

@@ -1,0 +1,53 @@
+package dev.paddock.api.extensions;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyEgressRule;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyIngressRule;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The rules of a template's managed NetworkPolicy; the controller fills in the pod selector and
+ * policy types.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class NetworkPolicySpec {
+  private List<NetworkPolicyIngressRule> ingress;
+  private List<NetworkPolicyEgressRule> egress;
+
+  public NetworkPolicySpec() {}
+
+  public NetworkPolicySpec(
+      List<NetworkPolicyIngressRule> ingress, List<NetworkPolicyEgressRule> egress) {
+    this.ingress = ingress;
+    this.egress = egress;
+  }
+
+  public List<NetworkPolicyIngressRule> getIngress() {
+    return ingress;
+  }
+
+  public void setIngress(List<NetworkPolicyIngressRule> ingress) {
+    this.ingress = ingress;
+  }
+
+  public List<NetworkPolicyEgressRule> getEgress() {
+    return egress;
+  }
+
+  public void setEgress(List<NetworkPolicyEgressRule> egress) {
+    this.egress = egress;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof NetworkPolicySpec other
+        && Objects.equals(ingress, other.ingress)
+        && Objects.equals(egress, other.egress);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(ingress, egress);
+  }
+}

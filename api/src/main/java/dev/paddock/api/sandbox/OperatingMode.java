@@ -1,0 +1,7 @@
+package dev.paddock.api.sandbox;
+
+/** Whether a sandbox's pod should exist. */
+public enum OperatingMode {
+  Running,
+  Suspended
+}

@@ -1,0 +1,7 @@
+package dev.paddock.api.sandbox;
+
+/** What happens to a Sandbox at its shutdownTime. */
+public enum ShutdownPolicy {
+  Delete,
+  Retain
+}
