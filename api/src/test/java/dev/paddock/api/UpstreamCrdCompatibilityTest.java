@@ -210,6 +210,9 @@ class UpstreamCrdCompatibilityTest {
     Map<String, JsonNode> crds = new HashMap<>();
     for (Path file : UpstreamFiles.yamlFilesUnder(dir)) {
       JsonNode crd = YAML.readTree(file.toFile());
+      if (!crd.path("kind").asText().equals("CustomResourceDefinition")) {
+        continue;
+      }
       crds.put(crd.at("/metadata/name").asText(), crd);
     }
     return crds;
