@@ -1,0 +1,106 @@
+package dev.paddock.controller.sandbox;
+
+import dev.paddock.api.AgentsLabels;
+import dev.paddock.api.NameHash;
+import dev.paddock.api.common.VolumeClaimTemplate;
+import dev.paddock.api.sandbox.Sandbox;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** The names, labels and owner references every object of a Sandbox carries. */
+public final class SandboxNames {
+  private SandboxNames() {}
+
+  /** The pod's name: the {@code pod-name} annotation when set (warm-pool history), else ours. */
+  public static String podName(Sandbox sandbox) {
+    Map<String, String> annotations = sandbox.getMetadata().getAnnotations();
+    String recorded = annotations == null ? null : annotations.get(AgentsLabels.POD_NAME);
+    return recorded == null || recorded.isEmpty() ? sandbox.getMetadata().getName() : recorded;
+  }
+
+  public static String serviceName(Sandbox sandbox) {
+    return sandbox.getMetadata().getName();
+  }
+
+  public static String pvcName(VolumeClaimTemplate template, Sandbox sandbox) {
+    return template.getMetadata().getName() + "-" + sandbox.getMetadata().getName();
+  }
+
+  public static String nameHash(Sandbox sandbox) {
+    return NameHash.of(sandbox.getMetadata().getName());
+  }
+
+  /** {@code agents.x-k8s.io/sandbox-name-hash=<hash>}, the value of {@code status.selector}. */
+  public static String selector(Sandbox sandbox) {
+    return AgentsLabels.SANDBOX_NAME_HASH + "=" + nameHash(sandbox);
+  }
+
+  /** Labels from a template, without keys in the reserved domain, plus the name-hash label. */
+  static Map<String, String> labelsFor(Sandbox sandbox, Map<String, String> templateLabels) {
+    Map<String, String> labels = new LinkedHashMap<>();
+    if (templateLabels != null) {
+      templateLabels.forEach(
+          (k, v) -> {
+            if (!AgentsLabels.isReserved(k)) {
+              labels.put(k, v);
+            }
+          });
+    }
+    labels.put(AgentsLabels.SANDBOX_NAME_HASH, nameHash(sandbox));
+    return labels;
+  }
+
+  /** The controller owner reference that makes deletion of the Sandbox cascade. */
+  public static OwnerReference ownerReference(Sandbox sandbox) {
+    return new OwnerReferenceBuilder()
+        .withApiVersion(Sandbox.API_VERSION)
+        .withKind("Sandbox")
+        .withName(sandbox.getMetadata().getName())
+        .withUid(sandbox.getMetadata().getUid())
+        .withController(true)
+        .withBlockOwnerDeletion(true)
+        .build();
+  }
+
+  /** True when {@code object}'s controller is this Sandbox (by UID). */
+  public static boolean isControlledBy(HasMetadata object, Sandbox sandbox) {
+    var refs = object.getMetadata().getOwnerReferences();
+    if (refs == null) {
+      return false;
+    }
+    String uid = sandbox.getMetadata().getUid();
+    return refs.stream()
+        .anyMatch(
+            r -> Boolean.TRUE.equals(r.getController()) && uid != null && uid.equals(r.getUid()));
+  }
+
+  /** True when {@code object} has a controller other than this Sandbox. */
+  public static boolean hasOtherController(HasMetadata object, Sandbox sandbox) {
+    var refs = object.getMetadata().getOwnerReferences();
+    if (refs == null) {
+      return false;
+    }
+    String uid = sandbox.getMetadata().getUid();
+    return refs.stream()
+        .anyMatch(r -> Boolean.TRUE.equals(r.getController()) && !r.getUid().equals(uid));
+  }
+
+  /**
+   * An unowned object may be adopted when labelled {@code adoptable=true} or already carrying this
+   * Sandbox's name-hash label.
+   */
+  public static boolean isAdoptable(HasMetadata object, Sandbox sandbox) {
+    if (hasOtherController(object, sandbox)) {
+      return false;
+    }
+    Map<String, String> labels = object.getMetadata().getLabels();
+    if (labels == null) {
+      return false;
+    }
+    return "true".equals(labels.get(AgentsLabels.ADOPTABLE))
+        || nameHash(sandbox).equals(labels.get(AgentsLabels.SANDBOX_NAME_HASH));
+  }
+}
