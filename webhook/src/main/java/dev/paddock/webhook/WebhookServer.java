@@ -55,7 +55,10 @@ import org.xnio.Options;
 public final class WebhookServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(WebhookServer.class);
 
-  /** The kinds Paddock's webhooks are registered for, plus Pods (policies may match them). */
+  /**
+   * The kinds Paddock's webhooks are registered for (and Scale, of a warm pool's scale
+   * subresource), plus Pods, which policies may match.
+   */
   public static final Predicate<GroupVersionKind> PADDOCK_KINDS =
       gvk ->
           switch (gvk.group()) {
@@ -65,6 +68,8 @@ public final class WebhookServer implements AutoCloseable {
             case "policy.paddock.dev" ->
                 Set.of("SandboxPolicy", "TenantProfile").contains(gvk.kind());
             case "" -> gvk.kind().equals("Pod");
+            // SandboxWarmPool's scale subresource
+            case "autoscaling" -> gvk.kind().equals("Scale");
             default -> false;
           };
 
