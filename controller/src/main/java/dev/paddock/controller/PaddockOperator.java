@@ -1,6 +1,7 @@
 package dev.paddock.controller;
 
 import dev.paddock.controller.sandbox.SandboxReconciler;
+import dev.paddock.controller.tenant.TenantProfileReconciler;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
@@ -44,7 +45,7 @@ public final class PaddockOperator implements AutoCloseable {
 
   /** The reconcilers every Paddock controller runs. Add a new controller here, one line. */
   static List<ReconcilerFactory> builtInReconcilers() {
-    return List.of(SandboxReconciler::new);
+    return List.of(SandboxReconciler::new, TenantProfileReconciler::new);
   }
 
   private final KubernetesClient client;
