@@ -26,7 +26,6 @@ import org.projectnessie.cel.interpreter.Interpretable;
 import org.projectnessie.cel.interpreter.Interpretable.InterpretableCall;
 import org.projectnessie.cel.interpreter.Interpretable.InterpretableConst;
 import org.projectnessie.cel.interpreter.InterpretableDecorator;
-import org.projectnessie.cel.interpreter.functions.Overload;
 
 /**
  * Regular expressions in linear time (RE2 semantics through re2j), as Kubernetes has them: the
@@ -61,8 +60,8 @@ public final class RegexLibrary implements Library {
   public List<ProgramOption> getProgramOptions() {
     return List.of(
         ProgramOption.functions(
-            Overload.function("find", args -> call("find", null, args)),
-            Overload.function("findAll", args -> call("findAll", null, args))),
+            KubernetesLibraries.anyArity("find", args -> call("find", null, args)),
+            KubernetesLibraries.anyArity("findAll", args -> call("findAll", null, args))),
         ProgramOption.customDecorator(new Re2Decorator()));
   }
 
