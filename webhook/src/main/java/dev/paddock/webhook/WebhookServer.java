@@ -123,6 +123,7 @@ public final class WebhookServer implements AutoCloseable {
             new ThreadPoolExecutor.AbortPolicy());
 
     AdmissionMetrics metrics = new AdmissionMetrics(registry);
+    metrics.policiesLoaded(handler::policiesLoaded);
     AdmissionReviewCodec codec =
         new AdmissionReviewCodec(settings.maxNestingDepth(), acceptedKinds);
     PathHandler paths =

@@ -117,6 +117,27 @@ class AdmissionFuzzTest {
             Reviews.sandbox("seed-3", "CREATE", "{\"warn\":\"x\",\"audit\":\"y\"}", true)));
   }
 
+  @Test
+  void mutatedReviewsNeverBreakThePolicyEngineEither() throws Exception {
+    java.nio.file.Path examples = java.nio.file.Path.of("examples");
+    dev.paddock.policies.PolicyCompiler compiler = new dev.paddock.policies.PolicyCompiler();
+    var policies =
+        new dev.paddock.webhook.policy.DirectoryPolicySource(
+            examples.resolve("policies"), compiler);
+    policies.start();
+    fuzz(
+        new dev.paddock.webhook.policy.PolicyAdmissionHandler(
+            policies.snapshot(),
+            () -> true,
+            name -> null,
+            new dev.paddock.webhook.policy.PaddockObjectValidator(compiler)),
+        List.of(
+            java.nio.file.Files.readString(examples.resolve("reviews/sandbox-create.json")),
+            java.nio.file.Files.readString(examples.resolve("reviews/sandbox-host-network.json")),
+            java.nio.file.Files.readString(
+                examples.resolve("reviews/policy-that-does-not-compile.json"))));
+  }
+
   static byte[] mutate(String seed, Random random) throws Exception {
     int rounds = 1 + random.nextInt(3);
     String text = seed;

@@ -194,6 +194,13 @@ class BadInputTest {
   }
 
   @Test
+  void labelsThatAreNotStrings() throws Exception {
+    assertThat(
+            refused(client.postJson("/validate", Reviews.sandbox("u", "CREATE", "{\"a\":5}")), 400))
+        .contains("labels");
+  }
+
+  @Test
   void deeplyNestedJson() throws Exception {
     String deep = "[".repeat(10_000) + "]".repeat(10_000);
     String review =

@@ -17,4 +17,9 @@ public interface AdmissionHandler {
   default boolean ready() {
     return true;
   }
+
+  /** How many policies are in force, for the {@code paddock_policies_loaded} gauge. */
+  default int policiesLoaded() {
+    return 0;
+  }
 }

@@ -14,6 +14,8 @@ import java.util.Map;
  * @param auditAnnotations annotations for the audit log (Audit policies)
  * @param patchedObject the object as mutated, or null when unchanged; the server sends the
  *     difference to the original as a JSONPatch
+ * @param errors evaluation errors (an expression that failed), for the log and metrics only: never
+ *     sent to the client beyond what the message says
  */
 public record AdmissionResult(
     boolean allowed,
@@ -22,32 +24,47 @@ public record AdmissionResult(
     String message,
     List<String> warnings,
     Map<String, String> auditAnnotations,
-    Map<String, Object> patchedObject) {
+    Map<String, Object> patchedObject,
+    List<String> errors) {
 
   public AdmissionResult {
     warnings = warnings == null ? List.of() : List.copyOf(warnings);
     auditAnnotations = auditAnnotations == null ? Map.of() : Map.copyOf(auditAnnotations);
+    errors = errors == null ? List.of() : List.copyOf(errors);
   }
 
   public static AdmissionResult allow() {
-    return new AdmissionResult(true, 200, null, null, List.of(), Map.of(), null);
+    return new AdmissionResult(true, 200, null, null, List.of(), Map.of(), null, List.of());
   }
 
   public static AdmissionResult deny(int code, String reason, String message) {
-    return new AdmissionResult(false, code, reason, message, List.of(), Map.of(), null);
+    return new AdmissionResult(false, code, reason, message, List.of(), Map.of(), null, List.of());
   }
 
   public AdmissionResult withWarnings(List<String> more) {
     return new AdmissionResult(
-        allowed, code, reason, message, more, auditAnnotations, patchedObject);
+        allowed, code, reason, message, more, auditAnnotations, patchedObject, errors);
   }
 
   public AdmissionResult withAuditAnnotations(Map<String, String> annotations) {
     return new AdmissionResult(
-        allowed, code, reason, message, warnings, annotations, patchedObject);
+        allowed, code, reason, message, warnings, annotations, patchedObject, errors);
   }
 
   public AdmissionResult withPatchedObject(Map<String, Object> patched) {
-    return new AdmissionResult(allowed, code, reason, message, warnings, auditAnnotations, patched);
+    return new AdmissionResult(
+        allowed, code, reason, message, warnings, auditAnnotations, patched, errors);
+  }
+
+  public AdmissionResult withErrors(List<String> evaluationErrors) {
+    return new AdmissionResult(
+        allowed,
+        code,
+        reason,
+        message,
+        warnings,
+        auditAnnotations,
+        patchedObject,
+        evaluationErrors);
   }
 }

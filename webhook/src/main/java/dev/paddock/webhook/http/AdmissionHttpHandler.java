@@ -184,7 +184,18 @@ public final class AdmissionHttpHandler implements HttpHandler {
       return;
     }
     send(exchange, 200, response);
+    if (!result.errors().isEmpty()) {
+      LOG.warn(
+          "admission: {} {} {}/{}: {} evaluation error(s): {}",
+          webhook.tag(),
+          request.kind().kind(),
+          request.namespace(),
+          request.name(),
+          result.errors().size(),
+          String.join("; ", result.errors()));
+    }
     if (!request.dryRun()) {
+      metrics.evaluationErrors(webhook.tag(), result.errors().size());
       metrics.decided(
           webhook.tag(),
           request.operation(),

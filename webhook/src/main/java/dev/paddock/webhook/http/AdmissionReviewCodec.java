@@ -245,8 +245,33 @@ public final class AdmissionReviewCodec {
       }
     }
     JsonNode metadata = subject.get("metadata");
-    if (metadata != null && !metadata.isNull() && !metadata.isObject()) {
+    if (metadata == null || metadata.isNull()) {
+      return;
+    }
+    if (!metadata.isObject()) {
       throw bad("the object's metadata must be a JSON object");
+    }
+    // selectors and policies read these as strings, as the API server guarantees them
+    for (String field : List.of("name", "namespace", "generateName")) {
+      JsonNode value = metadata.get(field);
+      if (value != null && !value.isNull() && !value.isTextual()) {
+        throw bad("metadata." + field + " must be a string");
+      }
+    }
+    for (String field : List.of("labels", "annotations")) {
+      JsonNode map = metadata.get(field);
+      if (map == null || map.isNull()) {
+        continue;
+      }
+      if (!map.isObject()) {
+        throw bad("metadata." + field + " must be a map of strings");
+      }
+      Iterator<JsonNode> values = map.elements();
+      while (values.hasNext()) {
+        if (!values.next().isTextual()) {
+          throw bad("metadata." + field + " must be a map of strings");
+        }
+      }
     }
   }
 
