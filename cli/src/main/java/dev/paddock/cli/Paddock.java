@@ -1,5 +1,6 @@
 package dev.paddock.cli;
 
+import dev.paddock.cli.up.KubectlCommand;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -10,7 +11,12 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = PaddockVersion.class,
     description = "Agent Sandbox controller and CEL admission policies for Kubernetes.",
-    subcommands = {CommandLine.HelpCommand.class})
+    subcommands = {
+      CommandLine.HelpCommand.class,
+      dev.paddock.cli.policy.PolicyCommand.class,
+      dev.paddock.cli.up.UpCommand.class,
+      dev.paddock.cli.up.KubectlCommand.class
+    })
 public final class Paddock implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -27,6 +33,7 @@ public final class Paddock implements Runnable {
   static CommandLine newCommandLine() {
     CommandLine cli = new CommandLine(new Paddock());
     cli.setParameterExceptionHandler(Paddock::onBadParameters);
+    KubectlCommand.configure(cli.getSubcommands().get("kubectl"));
     cli.setExecutionExceptionHandler(
         (ex, commandLine, parseResult) -> {
           commandLine.getErr().println("paddock: " + describe(ex));

@@ -60,6 +60,16 @@ public final class TenantProfiles {
     return Manifests.toMap(profile);
   }
 
+  /**
+   * Whether a TenantProfile given as parsed JSON selects a namespace with these labels (a profile
+   * without a namespaceSelector selects none).
+   */
+  public static boolean selects(Map<String, Object> profile, Map<String, String> namespaceLabels) {
+    return profile.get("spec") instanceof Map<?, ?> spec
+        && spec.get("namespaceSelector") instanceof Map<?, ?> selector
+        && LabelSelectors.matches(selector, namespaceLabels);
+  }
+
   private Optional<Entry> find(Map<String, String> labels) {
     for (Entry entry : entries) {
       if (entry.selector() != null && LabelSelectors.matches(entry.selector(), labels)) {

@@ -82,7 +82,11 @@ public final class CelEnvironment {
     }
     Env.AstIssuesTuple checked;
     try {
-      checked = env.compile(text);
+      // parse, then check: env.compile() checks a null AST after a syntax error
+      checked = env.parse(text);
+      if (!checked.hasIssues()) {
+        checked = env.check(checked.getAst());
+      }
     } catch (RuntimeException e) {
       return new Compiled(null, List.of(new Problem(0, 0, describe(e))));
     }
