@@ -15,7 +15,8 @@ import picocli.CommandLine.Command;
       CommandLine.HelpCommand.class,
       dev.paddock.cli.policy.PolicyCommand.class,
       dev.paddock.cli.up.UpCommand.class,
-      dev.paddock.cli.up.KubectlCommand.class
+      dev.paddock.cli.up.KubectlCommand.class,
+      dev.paddock.cli.webhook.WebhookCommand.class
     })
 public final class Paddock implements Runnable {
 
