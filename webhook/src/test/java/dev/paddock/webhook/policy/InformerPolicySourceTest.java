@@ -96,6 +96,7 @@ class InformerPolicySourceTest {
     assertThat(handler().validate(sandbox("ns", Map.of("team", "a"))).allowed()).isTrue();
     await()
         .atMost(Duration.ofSeconds(10))
+        .ignoreExceptions()
         .untilAsserted(() -> assertThat(stored("needs-team").getStatus().getCompiled()).isTrue());
   }
 
@@ -110,6 +111,7 @@ class InformerPolicySourceTest {
 
     await()
         .atMost(Duration.ofSeconds(10))
+        .ignoreExceptions()
         .untilAsserted(
             () -> {
               SandboxPolicy broken = stored("needs-team");
@@ -134,11 +136,13 @@ class InformerPolicySourceTest {
     client.resource(policy("needs-team", "'team' in object.metadata.labels")).create();
     await()
         .atMost(Duration.ofSeconds(10))
+        .ignoreExceptions()
         .until(() -> !handler().validate(sandbox("ns", Map.of())).allowed());
 
     client.resources(SandboxPolicy.class).withName("needs-team").delete();
     await()
         .atMost(Duration.ofSeconds(10))
+        .ignoreExceptions()
         .until(() -> handler().validate(sandbox("ns", Map.of())).allowed());
   }
 
@@ -177,6 +181,7 @@ class InformerPolicySourceTest {
 
     await()
         .atMost(Duration.ofSeconds(10))
+        .ignoreExceptions()
         .untilAsserted(
             () -> assertThat(handler().validate(sandbox("team-a", Map.of())).allowed()).isTrue());
     assertThat(handler().validate(sandbox("elsewhere", Map.of())).allowed()).isFalse();
