@@ -16,6 +16,8 @@ public class TenantProfileSpec {
 
   private TenantQuotas quotas;
 
+  private TenantImages images;
+
   public LabelSelector getNamespaceSelector() {
     return namespaceSelector;
   }
@@ -48,17 +50,26 @@ public class TenantProfileSpec {
     this.quotas = quotas;
   }
 
+  public TenantImages getImages() {
+    return images;
+  }
+
+  public void setImages(TenantImages images) {
+    this.images = images;
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof TenantProfileSpec other
         && Objects.equals(namespaceSelector, other.namespaceSelector)
         && Objects.equals(runtimeClass, other.runtimeClass)
         && Objects.equals(network, other.network)
-        && Objects.equals(quotas, other.quotas);
+        && Objects.equals(quotas, other.quotas)
+        && Objects.equals(images, other.images);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(namespaceSelector, runtimeClass, network, quotas);
+    return Objects.hash(namespaceSelector, runtimeClass, network, quotas, images);
   }
 }
