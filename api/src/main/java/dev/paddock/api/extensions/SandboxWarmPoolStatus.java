@@ -1,8 +1,10 @@
 package dev.paddock.api.extensions;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.model.annotation.LabelSelector;
 import io.fabric8.kubernetes.model.annotation.StatusReplicas;
+import java.util.List;
 import java.util.Objects;
 
 /** The observed state of a warm pool. */
@@ -15,6 +17,12 @@ public class SandboxWarmPoolStatus {
   @LabelSelector private String selector;
 
   private Long observedGeneration;
+
+  /**
+   * Beyond upstream: conditions about the pool, e.g. {@code ReplicasCapped} when spec.replicas
+   * exceeds the controller's cap and the pool is held at it.
+   */
+  private List<Condition> conditions;
 
   public Integer getReplicas() {
     return replicas;
@@ -48,17 +56,26 @@ public class SandboxWarmPoolStatus {
     this.observedGeneration = observedGeneration;
   }
 
+  public List<Condition> getConditions() {
+    return conditions;
+  }
+
+  public void setConditions(List<Condition> conditions) {
+    this.conditions = conditions;
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof SandboxWarmPoolStatus other
         && Objects.equals(replicas, other.replicas)
         && Objects.equals(readyReplicas, other.readyReplicas)
         && Objects.equals(selector, other.selector)
-        && Objects.equals(observedGeneration, other.observedGeneration);
+        && Objects.equals(observedGeneration, other.observedGeneration)
+        && Objects.equals(conditions, other.conditions);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(replicas, readyReplicas, selector, observedGeneration);
+    return Objects.hash(replicas, readyReplicas, selector, observedGeneration, conditions);
   }
 }
