@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
     description = "Agent Sandbox controller and CEL admission policies for Kubernetes.",
     subcommands = {
       CommandLine.HelpCommand.class,
+      dev.paddock.cli.run.RunCommand.class,
       dev.paddock.cli.policy.PolicyCommand.class,
       dev.paddock.cli.up.UpCommand.class,
       dev.paddock.cli.up.KubectlCommand.class,
