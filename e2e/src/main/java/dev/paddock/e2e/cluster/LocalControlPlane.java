@@ -368,6 +368,10 @@ public final class LocalControlPlane implements AutoCloseable {
         "--cluster-signing-cert-file=" + pkiDir.resolve("ca.crt"),
         "--cluster-signing-key-file=" + pkiDir.resolve("ca.key"),
         "--leader-elect=false",
+        // a quota on resources discovered after start (Paddock's CRDs) has no usage until a full
+        // quota resync, and the API server refuses creates it governs until then: 5 min by
+        // default, 10 s here
+        "--resource-quota-sync-period=10s",
         "--profiling=false");
   }
 
