@@ -2,13 +2,18 @@ package dev.paddock.cli.up;
 
 import dev.paddock.api.extensions.SandboxClaim;
 import dev.paddock.api.extensions.SandboxWarmPool;
+import dev.paddock.certs.SubjectAltNames;
 import dev.paddock.controller.ControllerSettings;
 import dev.paddock.controller.PaddockOperator;
 import dev.paddock.e2e.cluster.ControlPlaneBinaries;
 import dev.paddock.e2e.cluster.LocalControlPlane;
+import dev.paddock.webhook.ClusterWebhook;
+import dev.paddock.webhook.WebhookServerSettings;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.micrometer.core.instrument.Gauge;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -109,6 +114,22 @@ public final class UpCommand implements Callable<Integer> {
       err.println(
           "paddock: controller running (probes and metrics on port " + operator.probePort() + ")");
 
+      ClusterWebhook webhook =
+          ClusterWebhook.builder(client)
+              .settings(WebhookServerSettings.defaults().withAddress("127.0.0.1", 0))
+              .selfSigned(SubjectAltNames.loopback())
+              .registerLocally()
+              .start();
+      started.add(0, webhook::unregister);
+      started.add(0, webhook);
+      err.println(
+          "paddock: admission webhook registered with the API server at "
+              + webhook.server().localUri());
+
+      int policies = applyAll(client, repoRoot.resolve("policies").resolve("library"));
+      awaitPoliciesLoaded(webhook, policies);
+      err.println("paddock: installed and loaded " + policies + " library policies");
+
       if (!noExamples) {
         int examples = applyAll(client, repoRoot.resolve("deploy").resolve("examples"));
         err.println("paddock: applied " + examples + " example objects in namespace default");
@@ -171,13 +192,56 @@ public final class UpCommand implements Callable<Integer> {
         }
         try (InputStream in = Files.newInputStream(file)) {
           for (HasMetadata object : client.load(in).items()) {
-            client.resource(object).fieldManager("paddock-up").forceConflicts().serverSideApply();
+            applyWithRetry(client, object);
             count++;
           }
         }
       }
     }
     return count;
+  }
+
+  /**
+   * Right after a ResourceQuota appears the API server refuses creates in its namespace ("status
+   * unknown for quota") until the quota controller has counted usage: a few seconds, so retry.
+   */
+  private static void applyWithRetry(KubernetesClient client, HasMetadata object) {
+    Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
+    while (true) {
+      try {
+        client.resource(object).fieldManager("paddock-up").forceConflicts().serverSideApply();
+        return;
+      } catch (KubernetesClientException e) {
+        boolean quotaPending =
+            e.getCode() == 403
+                && e.getMessage() != null
+                && e.getMessage().contains("status unknown for quota");
+        if (!quotaPending || Instant.now().isAfter(deadline)) {
+          throw e;
+        }
+        try {
+          Thread.sleep(250);
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+      }
+    }
+  }
+
+  /** The webhook judges by what its informers hold: wait until they hold the policies. */
+  private static void awaitPoliciesLoaded(ClusterWebhook webhook, int expected)
+      throws InterruptedException {
+    Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
+    while (Instant.now().isBefore(deadline)) {
+      Gauge loaded = webhook.server().meterRegistry().find("paddock.policies.loaded").gauge();
+      if (loaded != null && loaded.value() >= expected) {
+        return;
+      }
+      Thread.sleep(50);
+    }
+    throw new IllegalStateException(
+        "the webhook did not load the " + expected + " library policies within 30 s");
   }
 
   private static void waitForCrds(KubernetesClient client) {
