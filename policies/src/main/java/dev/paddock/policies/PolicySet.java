@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 import org.projectnessie.cel.common.types.Err;
 import org.projectnessie.cel.common.types.NullT;
 import org.projectnessie.cel.common.types.StringT;
@@ -23,6 +24,8 @@ import org.projectnessie.cel.common.types.ref.Val;
  * matchConditions is false. Each policy evaluation has its own cost budget.
  */
 public final class PolicySet {
+  private static final Pattern MISSING_KEY = Pattern.compile("no such key: string\\{(.*)}$");
+
   private static final String AUDIT_FAILURE_KEY =
       "validation.policy.admission.k8s.io/validation_failure";
 
@@ -247,7 +250,14 @@ public final class PolicySet {
       for (CompiledPolicy.Validation validation : policy.validations()) {
         Val result = eval(validation.expression(), activation);
         if (Err.isError(result) || !(result.value() instanceof Boolean)) {
-          fail(bound, validation.index(), errorText(validation.expression(), result), "Invalid");
+          // the denial says what Kubernetes says; "(validation N)" already locates it
+          String message = evaluationError(validation.expression(), result);
+          fail(
+              bound,
+              validation.index(),
+              validation.expression().path() + ": " + message,
+              message,
+              "Invalid");
           if (activation.budget().exceeded() != null) {
             return;
           }
@@ -293,26 +303,36 @@ public final class PolicySet {
     }
 
     private String errorText(CompiledPolicy.Expression expression, Val result) {
+      return expression.path() + ": " + evaluationError(expression, result);
+    }
+
+    /** An expression error as ValidatingAdmissionPolicy words it. */
+    private String evaluationError(CompiledPolicy.Expression expression, Val result) {
       String detail =
           result == null
               ? "no result"
               : Err.isError(result)
-                  ? result.toString()
+                  // cel-tools prints a missing key as its Val (string{name}); cel-go prints the key
+                  ? MISSING_KEY.matcher(result.toString()).replaceAll("no such key: $1")
                   : "must evaluate to bool, not " + result.type().typeName();
-      return expression.path()
-          + ": expression '"
-          + expression.text().trim()
-          + "' resulted in error: "
-          + detail;
+      return "expression '" + expression.text().trim() + "' resulted in error: " + detail;
     }
 
     /** An expression error: ignored under Ignore, a failure of the policy under Fail. */
     private void fail(Bound bound, int index, String message, String reason) {
+      fail(bound, index, message, message, reason);
+    }
+
+    /**
+     * @param diagnostic the error as {@link Decision#errors()} reports it, naming the expression
+     * @param message the error as a denial reports it
+     */
+    private void fail(Bound bound, int index, String diagnostic, String message, String reason) {
       if (bound.policy().failOpen()) {
-        errors.add(bound.policy().name() + ": " + message + " (ignored: failurePolicy Ignore)");
+        errors.add(bound.policy().name() + ": " + diagnostic + " (ignored: failurePolicy Ignore)");
         return;
       }
-      errors.add(bound.policy().name() + ": " + message);
+      errors.add(bound.policy().name() + ": " + diagnostic);
       record(bound, index, message, reason);
     }
 

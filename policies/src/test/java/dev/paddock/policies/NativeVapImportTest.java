@@ -84,4 +84,28 @@ class NativeVapImportTest {
             m -> assertThat(m).startsWith("Security Violation"),
             m -> assertThat(m).startsWith("Scheduling Violation"));
   }
+
+  @Test
+  void anExpressionErrorDeniesWithTheMessageKubernetesGives() throws Exception {
+    // found by the e2e differential test against kube-apiserver (NativeVapDifferentialIT)
+    Map<String, Object> sandbox =
+        TestObjects.patched(
+            compliant(),
+            "replace-or-add",
+            "/spec/podTemplate/spec/tolerations",
+            "[{\"key\":\"sandbox.gke.io/runtime\",\"operator\":\"Exists\"}]");
+    Decision decision = policies.evaluate(input(sandbox));
+    assertThat(decision.allowed()).isFalse();
+    Decision.Violation violation = decision.violations().get(0);
+    assertThat(violation.validation()).isEqualTo(15);
+    assertThat(violation.code()).isEqualTo(422);
+    assertThat(violation.message())
+        .startsWith("expression 'has(object.spec.podTemplate.spec.tolerations) &&")
+        .endsWith("' resulted in error: no such key: value");
+    assertThat(decision.errors())
+        .singleElement()
+        .asString()
+        .startsWith("secure-sandbox-policy: spec.validations[15].expression: expression '")
+        .endsWith("no such key: value");
+  }
 }
