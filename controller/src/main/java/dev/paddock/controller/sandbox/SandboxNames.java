@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 
 /** The names, labels and owner references every object of a Sandbox carries. */
 public final class SandboxNames {
@@ -85,7 +86,7 @@ public final class SandboxNames {
     }
     String uid = sandbox.getMetadata().getUid();
     return refs.stream()
-        .anyMatch(r -> Boolean.TRUE.equals(r.getController()) && !r.getUid().equals(uid));
+        .anyMatch(r -> Boolean.TRUE.equals(r.getController()) && !Objects.equals(r.getUid(), uid));
   }
 
   /**

@@ -290,9 +290,8 @@ public class SandboxReconciler implements Reconciler<Sandbox> {
     boolean marked = expired.equals(sandbox.getStatus());
     if (sandbox.getSpec().getShutdownPolicy() == ShutdownPolicy.Delete) {
       if (!marked) {
-        // say why first, so a watcher sees SandboxExpired before the Sandbox goes
-        return UpdateControl.patchStatus(statusOnly(sandbox, expired))
-            .rescheduleAfter(Duration.ZERO);
+        // say why first, so a watcher (a claim, the SDK) sees SandboxExpired before it goes
+        client.resource(statusOnly(sandbox, expired)).patchStatus();
       }
       log.info("sandbox {}/{} expired: deleting it (shutdownPolicy Delete)", ns, name(sandbox));
       client.resource(sandbox).delete();
@@ -503,7 +502,7 @@ public class SandboxReconciler implements Reconciler<Sandbox> {
 
   private static void delete(
       KubernetesClient client, HasMetadata object, Sandbox sandbox, String why) {
-    client.resource(object).withGracePeriod(-1).delete();
+    client.resource(object).delete();
     log.info(
         "sandbox {}/{}: deleted {} {} ({})",
         ns(sandbox),
