@@ -155,8 +155,10 @@ public final class DirectoryPolicySource implements AutoCloseable {
     if (!errors.isEmpty()) {
       throw new PolicyLoadException(errors);
     }
+    PolicyPhases.Compiled phases = PolicyPhases.compile(compiler, policies);
     return new Loaded(
-        new PolicySnapshot(compilation.policySet(), TenantProfiles.of(tenants), namespaces),
+        new PolicySnapshot(
+            phases.validating(), phases.mutating(), TenantProfiles.of(tenants), namespaces),
         skipped);
   }
 

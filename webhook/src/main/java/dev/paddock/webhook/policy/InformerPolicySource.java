@@ -7,7 +7,7 @@ import dev.paddock.api.policy.TenantProfile;
 import dev.paddock.policies.CompileError;
 import dev.paddock.policies.Manifests;
 import dev.paddock.policies.PolicyCompiler;
-import dev.paddock.policies.PolicySet;
+import dev.paddock.policies.PolicyDocument;
 import dev.paddock.policies.TenantProfiles;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -216,15 +216,18 @@ public final class InformerPolicySource implements AutoCloseable {
       }
       reportStatus(policy, errors);
     }
-    PolicySet policies =
-        substituted
-            ? compiler.compileSandboxPolicies(inForce).policySet()
-            : compilation.policySet();
+    PolicyPhases.Compiled phases =
+        PolicyPhases.compile(
+            compiler,
+            inForce.stream().map(p -> new PolicyDocument(null, Manifests.toMap(p))).toList());
     TenantProfiles tenants = TenantProfiles.of(tenantInformer.getStore().list());
-    snapshot.set(new PolicySnapshot(policies, tenants, Map.of()));
+    PolicySnapshot next =
+        new PolicySnapshot(phases.validating(), phases.mutating(), tenants, Map.of());
+    snapshot.set(next);
     LOG.info(
-        "policies: {} in force, {} tenant profiles",
-        policies.policyNames().size(),
+        "policies: {} in force{}, {} tenant profiles",
+        next.policyNames().size(),
+        substituted ? " (some at their previous version)" : "",
         tenantInformer.getStore().list().size());
   }
 

@@ -73,13 +73,22 @@ public final class PolicyAdmissionHandler implements AdmissionHandler {
     PolicySnapshot current = snapshot.get();
     if (request.object() == null
         || PaddockObjectValidator.handles(request)
-        || !current.policies().hasMutations()) {
+        || current.mutations().isEmpty()) {
       return AdmissionResult.allow();
     }
-    Decision decision = current.policies().evaluate(input(request, current));
-    // denials, warnings and audit annotations are /validate's to report, once
+    Decision decision = current.mutations().evaluate(input(request, current));
+    if (!decision.allowed()) {
+      // only mutations run here: a denial is a mutation that failed under failurePolicy Fail
+      return AdmissionResult.deny(
+              decision.denialCode(),
+              "Forbidden",
+              "denied: a mutating policy failed under failurePolicy Fail: "
+                  + String.join("; ", decision.errors()))
+          .withErrors(decision.errors());
+    }
     return AdmissionResult.allow()
         .withPatchedObject(decision.patchedObject())
+        .withWarnings(decision.warnings())
         .withErrors(decision.errors());
   }
 
