@@ -56,8 +56,11 @@ import org.slf4j.LoggerFactory;
 public class SandboxReconciler implements Reconciler<Sandbox> {
   public static final String NAME = "sandbox";
 
-  /** How often a Sandbox blocked by a foreign object (which no informer sees) looks again. */
-  static final Duration FOREIGN_OBJECT_RECHECK = Duration.ofMinutes(1);
+  /**
+   * When a Sandbox blocked by something no informer reports on (a foreign object without the label,
+   * a quota or policy refusal) looks again.
+   */
+  static final Duration RECHECK = Duration.ofMinutes(1);
 
   private static final Logger log = LoggerFactory.getLogger(SandboxReconciler.class);
   private static final String HASH_INDEX = "paddock-sandbox-name-hash";
@@ -106,13 +109,19 @@ public class SandboxReconciler implements Reconciler<Sandbox> {
    * Only objects carrying the name-hash label are cached: Paddock labels everything it creates or
    * adopts, so the cache holds a Sandbox's own objects and not the whole cluster's.
    */
-  private static <R extends HasMetadata> InformerEventSourceConfiguration<R> dependentInformer(
+  private <R extends HasMetadata> InformerEventSourceConfiguration<R> dependentInformer(
       Class<R> type, String name, IndexedResourceCache<Sandbox> sandboxes) {
-    return InformerEventSourceConfiguration.from(type, Sandbox.class)
-        .withName(name)
-        .withLabelSelector(AgentsLabels.SANDBOX_NAME_HASH)
-        .withSecondaryToPrimaryMapper(toSandbox(sandboxes))
-        .build();
+    var config =
+        InformerEventSourceConfiguration.from(type, Sandbox.class)
+            .withName(name)
+            .withLabelSelector(AgentsLabels.SANDBOX_NAME_HASH)
+            .withSecondaryToPrimaryMapper(toSandbox(sandboxes));
+    // JOSDK hands the one configured store to every per-namespace informer, and a shared store
+    // would mix their caches: prune only when a single informer serves all namespaces watched
+    if (settings.namespaces().size() <= 1) {
+      config.withItemStore(new ManagedFieldsPruningStore<>());
+    }
+    return config.build();
   }
 
   /** Owner reference to a Sandbox first, else the Sandbox whose name hashes to the label. */
@@ -244,9 +253,8 @@ public class SandboxReconciler implements Reconciler<Sandbox> {
           status.equals(sandbox.getStatus())
               ? ErrorStatusUpdateControl.noStatusUpdate()
               : ErrorStatusUpdateControl.patchStatus(statusOnly(sandbox, status));
-      return problem.eventReason().startsWith("Foreign")
-          ? control.rescheduleAfter(FOREIGN_OBJECT_RECHECK)
-          : control.withNoRetry();
+      // nothing watched will change for a foreign object or a refusal (quota, policy): look again
+      return problem.recheck() ? control.rescheduleAfter(RECHECK) : control.withNoRetry();
     }
     // transient: say so in the status, and let @GradualRetry try again
     SandboxStatus status =
@@ -320,7 +328,8 @@ public class SandboxReconciler implements Reconciler<Sandbox> {
           continue;
         } catch (KubernetesClientException e) {
           if (isRejection(e)) {
-            return SandboxProblem.rejected("PersistentVolumeClaim", pvcName, serverMessage(e));
+            return SandboxProblem.rejected(
+                "PersistentVolumeClaim", pvcName, e.getCode(), serverMessage(e));
           }
           if (e.getCode() != 409) {
             throw e;
@@ -369,7 +378,8 @@ public class SandboxReconciler implements Reconciler<Sandbox> {
         return new PodOutcome(created, null);
       } catch (KubernetesClientException e) {
         if (isRejection(e)) {
-          return new PodOutcome(null, SandboxProblem.rejected("Pod", podName, serverMessage(e)));
+          return new PodOutcome(
+              null, SandboxProblem.rejected("Pod", podName, e.getCode(), serverMessage(e)));
         }
         throw e;
       }
@@ -453,7 +463,7 @@ public class SandboxReconciler implements Reconciler<Sandbox> {
       } catch (KubernetesClientException e) {
         if (isRejection(e)) {
           return new ServiceOutcome(
-              null, SandboxProblem.rejected("Service", svcName, serverMessage(e)));
+              null, SandboxProblem.rejected("Service", svcName, e.getCode(), serverMessage(e)));
         }
         throw e;
       }
@@ -546,7 +556,10 @@ public class SandboxReconciler implements Reconciler<Sandbox> {
     return text == null || text.isEmpty() ? null : OffsetDateTime.parse(text).toInstant();
   }
 
-  /** 4xx answers other than conflicts: the object as built can never be accepted. */
+  /**
+   * Answers retrying at once cannot change: the object as built is invalid (400, 422), or a quota
+   * or admission policy forbids it for now (403).
+   */
   private static boolean isRejection(KubernetesClientException e) {
     return e.getCode() == 400 || e.getCode() == 422 || e.getCode() == 403;
   }
