@@ -888,25 +888,24 @@ public class SandboxClaimReconciler implements Reconciler<SandboxClaim> {
         || firstReadyWritten.contains(uid)) {
       return;
     }
-    ArrayNode ops = JSON.createArrayNode();
-    if (claim.getMetadata().getAnnotations() == null) {
-      ops.add(
-          op(
-              "add",
-              "/metadata/annotations",
-              JSON.valueToTree(Map.of(AgentsLabels.CLAIM_FIRST_READY_AT, now.toString()))));
-    } else {
-      ops.add(
-          op(
-              "add",
-              "/metadata/annotations/" + AgentsLabels.CLAIM_FIRST_READY_AT.replace("/", "~1"),
-              JSON.valueToTree(now.toString())));
-    }
+    // A merge patch adds the key whether or not the claim has annotations on the server. (A JSON
+    // patch "add /metadata/annotations/<key>" is refused with 422 when it has none, and fabric8
+    // shows a claim without annotations as an empty map, so the cache cannot tell.)
+    String patch =
+        JSON.createObjectNode()
+            .set(
+                "metadata",
+                JSON.createObjectNode()
+                    .set(
+                        "annotations",
+                        JSON.createObjectNode()
+                            .put(AgentsLabels.CLAIM_FIRST_READY_AT, now.toString())))
+            .toString();
     client
         .resources(SandboxClaim.class)
         .inNamespace(claim.getMetadata().getNamespace())
         .withName(claim.getMetadata().getName())
-        .patch(PatchContext.of(PatchType.JSON), ops.toString());
+        .patch(PatchContext.of(PatchType.JSON_MERGE), patch);
     metrics.wrote(uid);
     firstReadyWritten.add(uid);
   }
