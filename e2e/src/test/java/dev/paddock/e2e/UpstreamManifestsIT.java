@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
 
 import dev.paddock.e2e.cluster.ControlPlaneBinaries;
+import dev.paddock.e2e.cluster.LocalControlPlane;
 import dev.paddock.e2e.support.ControlPlaneTest;
+import dev.paddock.e2e.support.PaddockCrds;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
-import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -23,7 +23,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -49,50 +48,8 @@ class UpstreamManifestsIT {
   private final Path root = ControlPlaneBinaries.findRepoRoot();
 
   @BeforeEach
-  void installCrds(KubernetesClient client) throws IOException {
-    Path crdDir = root.resolve("deploy/crds");
-    List<Path> files;
-    try (Stream<Path> list = Files.list(crdDir)) {
-      files =
-          list.filter(p -> p.toString().matches(".*\\.ya?ml"))
-              .sorted()
-              .collect(Collectors.toList());
-    }
-    int installed = 0;
-    for (Path file : files) {
-      for (HasMetadata item : client.load(Files.newInputStream(file)).items()) {
-        if (!(item instanceof CustomResourceDefinition)) {
-          continue; // e.g. the kustomization.yaml beside the CRDs
-        }
-        CustomResourceDefinition crd = (CustomResourceDefinition) item;
-        client
-            .apiextensions()
-            .v1()
-            .customResourceDefinitions()
-            .resource(crd)
-            .forceConflicts()
-            .serverSideApply();
-        client
-            .apiextensions()
-            .v1()
-            .customResourceDefinitions()
-            .withName(crd.getMetadata().getName())
-            .waitUntilCondition(
-                c ->
-                    c != null
-                        && c.getStatus() != null
-                        && c.getStatus().getConditions() != null
-                        && c.getStatus().getConditions().stream()
-                            .anyMatch(
-                                cond ->
-                                    "Established".equals(cond.getType())
-                                        && "True".equals(cond.getStatus())),
-                60,
-                TimeUnit.SECONDS);
-        installed++;
-      }
-    }
-    assertThat(installed).as("CustomResourceDefinitions in %s", crdDir).isGreaterThanOrEqualTo(4);
+  void installCrds(LocalControlPlane controlPlane) {
+    PaddockCrds.ensureInstalled(controlPlane);
   }
 
   @Test
