@@ -86,6 +86,7 @@ public final class AdmissionLoadBenchmark {
           Runtime.getRuntime().availableProcessors(),
           System.getProperty("java.version"));
 
+      directCalls(handler, requests);
       System.out.printf(Locale.ROOT, "warm-up: %d s closed-loop%n", settings.warmupSeconds());
       closedLoop(
           ssl, server.port(), requests, settings.capacityConnections(), settings.warmupSeconds());
@@ -130,6 +131,10 @@ public final class AdmissionLoadBenchmark {
       ssl = trusting(server.tlsMaterial());
       requests = requests(root, server.port());
       closedLoop(ssl, server.port(), requests, settings.capacityConnections(), 3);
+      com.sun.management.OperatingSystemMXBean os =
+          (com.sun.management.OperatingSystemMXBean)
+              java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+      long cpuBefore = os.getProcessCpuTime();
       Result capacity =
           closedLoop(
               ssl,
@@ -137,6 +142,7 @@ public final class AdmissionLoadBenchmark {
               requests,
               settings.capacityConnections(),
               settings.capacitySeconds());
+      double cpuPerRequest = (os.getProcessCpuTime() - cpuBefore) / 1e3 / capacity.count();
       System.out.printf(
           Locale.ROOT,
           "%nphase 2: closed loop, %d connections for %d s%n  capacity %.0f requests/s, errors %d,"
@@ -147,10 +153,61 @@ public final class AdmissionLoadBenchmark {
           capacity.errors(),
           capacity.percentile(0.50),
           capacity.percentile(0.99));
+      System.out.printf(
+          Locale.ROOT,
+          "  process CPU (client and server together) %.1f µs per request: %.0f requests/s per"
+              + " core if nothing else ran%n",
+          cpuPerRequest,
+          1e6 / cpuPerRequest);
       serverSide(registry);
     } finally {
       server.close();
       source.close();
+    }
+  }
+
+  /**
+   * The admission logic alone, single-threaded, without HTTP or TLS: how much of a request's time
+   * is policy evaluation.
+   */
+  private static void directCalls(PolicyAdmissionHandler handler, List<byte[]> requests)
+      throws Exception {
+    dev.paddock.webhook.http.AdmissionReviewCodec codec =
+        new dev.paddock.webhook.http.AdmissionReviewCodec(64, WebhookServer.PADDOCK_KINDS);
+    List<dev.paddock.webhook.admission.AdmissionRequest> parsed = new ArrayList<>();
+    for (byte[] request : requests) {
+      String text = new String(request, StandardCharsets.UTF_8);
+      byte[] body = text.substring(text.indexOf("\r\n\r\n") + 4).getBytes(StandardCharsets.UTF_8);
+      parsed.add(codec.parse(body).request());
+    }
+    int iterations = 20_000;
+    java.lang.management.ThreadMXBean threads =
+        java.lang.management.ManagementFactory.getThreadMXBean();
+    for (String phase : List.of("warm-up", "measure")) {
+      long t0 = System.nanoTime();
+      long c0 = threads.getCurrentThreadCpuTime();
+      for (int i = 0; i < iterations; i++) {
+        handler.validate(parsed.get(i % parsed.size()));
+      }
+      long validate = System.nanoTime() - t0;
+      long validateCpu = threads.getCurrentThreadCpuTime() - c0;
+      t0 = System.nanoTime();
+      c0 = threads.getCurrentThreadCpuTime();
+      for (int i = 0; i < iterations; i++) {
+        handler.mutate(parsed.get(i % parsed.size()));
+      }
+      long mutate = System.nanoTime() - t0;
+      long mutateCpu = threads.getCurrentThreadCpuTime() - c0;
+      if (phase.equals("measure")) {
+        System.out.printf(
+            Locale.ROOT,
+            "admission logic alone (one thread, no HTTP): validate %.1f µs (CPU %.1f µs),"
+                + " mutate %.1f µs (CPU %.1f µs) per call%n",
+            validate / 1e3 / iterations,
+            validateCpu / 1e3 / iterations,
+            mutate / 1e3 / iterations,
+            mutateCpu / 1e3 / iterations);
+      }
     }
   }
 
