@@ -4,6 +4,7 @@ import dev.paddock.controller.sandbox.SandboxReconciler;
 import dev.paddock.controller.tenant.TenantProfileReconciler;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.RuntimeInfo;
 import io.javaoperatorsdk.operator.api.config.ConfigurationServiceOverrider;
@@ -96,10 +97,7 @@ public final class PaddockOperator implements AutoCloseable {
         .withReconciliationTerminationTimeout(settings.terminationTimeout())
         .withStopOnInformerErrorDuringStartup(true)
         .withCacheSyncTimeout(Duration.ofMinutes(2))
-        .withInformerStoppedHandler(
-            (informer, ex) ->
-                log.error(
-                    "informer stopped; /healthz now reports unhealthy so the pod is restarted", ex))
+        .withInformerStoppedHandler(PaddockOperator::onInformerStopped)
         .withUseSSAToPatchPrimaryResource(settings.serverSideApplyStatus());
     if (settings.leaderElection()) {
       var leaderElection =
@@ -108,6 +106,18 @@ public final class PaddockOperator implements AutoCloseable {
         leaderElection.withLeaseNamespace(settings.leaseNamespace());
       }
       o.withLeaderElectionConfiguration(leaderElection.build());
+    }
+  }
+
+  /** Called for every informer that stops: with a cause when it failed, without on shutdown. */
+  @SuppressWarnings("rawtypes")
+  private static void onInformerStopped(SharedIndexInformer informer, Throwable cause) {
+    if (cause != null) {
+      log.error(
+          "an informer failed and stopped; /healthz reports unhealthy so the pod is restarted",
+          cause);
+    } else {
+      log.debug("informer stopped");
     }
   }
 
