@@ -344,12 +344,19 @@ public class SandboxClaimReconciler implements Reconciler<SandboxClaim> {
     }
     Optional<Sandbox> recorded =
         sandboxes.get(new ResourceID(annotated, claim.getMetadata().getNamespace()));
-    if (recorded.isEmpty()
-        || recorded.get().getMetadata().getDeletionTimestamp() != null
-        || WarmPoolMembers.controllingPoolUid(recorded.get()).isEmpty()
-        || !reserve(recorded.get())) {
+    if (recorded.isEmpty() || recorded.get().getMetadata().getDeletionTimestamp() != null) {
       return null;
     }
+    if (claim.getMetadata().getUid().equals(controllingClaimUid(recorded.get()).orElse(null))) {
+      bindings.put(claim.getMetadata().getUid(), new Binding(recorded.get(), true));
+      return recorded.get();
+    }
+    if (WarmPoolMembers.controllingPoolUid(recorded.get()).isEmpty()) {
+      return null; // another claim has it
+    }
+    // Still in the pool. Try it even if this process reserved it for another claim: the
+    // resourceVersion decides, and skipping it could bind this claim twice (split brain).
+    reserve(recorded.get());
     // bound on the claim, never moved: a controller stopped between the two writes
     log.info(
         "{}/{}: finishing the adoption of {} recorded on the claim",
@@ -358,18 +365,6 @@ public class SandboxClaimReconciler implements Reconciler<SandboxClaim> {
         annotated);
     Sandbox adopted = adopt(claim, recorded.get(), client);
     if (adopted == null) {
-      // lost: to another claim, or to ourselves in another process (split brain); read to know
-      Sandbox live =
-          client
-              .resources(Sandbox.class)
-              .inNamespace(claim.getMetadata().getNamespace())
-              .withName(annotated)
-              .get();
-      if (live != null
-          && claim.getMetadata().getUid().equals(controllingClaimUid(live).orElse(null))) {
-        bindings.put(claim.getMetadata().getUid(), new Binding(live, false));
-        return live;
-      }
       return null;
     }
     if (WarmPoolPlanner.isReady(recorded.get())
@@ -445,12 +440,16 @@ public class SandboxClaimReconciler implements Reconciler<SandboxClaim> {
         return warm;
       }
     }
-    // validate before any write, then drop a warm binding that did not happen (lost race, or
-    // recorded by a controller that stopped before adopting) so the claim does not name it
+    // Validate before any write, then record the cold binding on the claim, guarded by its
+    // resourceVersion like a warm one: two controllers (a leader hand-over) cannot then bind the
+    // claim once warm and once cold. This replaces a warm binding that did not happen.
     Sandbox desired = ClaimSandboxes.coldSandbox(claim, template);
-    if (annotations.values.containsKey(AgentsLabels.SANDBOX_NAME)) {
-      annotations.values.remove(AgentsLabels.SANDBOX_NAME);
-      annotations.values.remove(AgentsLabels.CLAIM_FIRST_READY_AT);
+    String name = claim.getMetadata().getName();
+    if (!name.equals(annotations.values.get(AgentsLabels.SANDBOX_NAME))) {
+      annotations.values.put(AgentsLabels.SANDBOX_NAME, name);
+      if (!annotations.hadFirstReady) {
+        annotations.values.remove(AgentsLabels.CLAIM_FIRST_READY_AT);
+      }
       recordBinding(claim, annotations, client);
     }
     return coldStart(claim, desired, template, client);
@@ -612,6 +611,18 @@ public class SandboxClaimReconciler implements Reconciler<SandboxClaim> {
     } catch (KubernetesClientException e) {
       metrics.wrote(uid);
       if (e.getCode() == 409 || e.getCode() == 404 || e.getCode() == 422) {
+        // lost it: to another claim, or to this claim in another controller (a split brain
+        // during leader hand-over); a rare path, so read the sandbox to tell which
+        Sandbox live =
+            client
+                .resources(Sandbox.class)
+                .inNamespace(candidate.getMetadata().getNamespace())
+                .withName(candidate.getMetadata().getName())
+                .get();
+        if (live != null && uid.equals(controllingClaimUid(live).orElse(null))) {
+          bindings.put(uid, new Binding(live, false));
+          return live;
+        }
         metrics.conflict();
         log.info(
             "{}/{}: warm sandbox {} was taken by another claim ({}); trying the next",

@@ -35,6 +35,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,6 +63,7 @@ public class SandboxWarmPoolReconciler implements Reconciler<SandboxWarmPool> {
   private final Duration notReadyGrace;
   private final Clock clock;
   private final CreationExpectations expectations;
+  private final Map<String, SandboxWarmPoolStatus> writtenStatus = new ConcurrentHashMap<>();
   private InformerEventSource<Sandbox, SandboxWarmPool> sandboxes;
   private InformerEventSource<SandboxTemplate, SandboxWarmPool> templates;
 
@@ -191,7 +193,9 @@ public class SandboxWarmPoolReconciler implements Reconciler<SandboxWarmPool> {
 
     SandboxWarmPoolStatus status =
         status(pool, members, requested, desired, template.isPresent(), templateName, now);
-    if (!sameStatus(pool.getStatus(), status)) {
+    // the cached pool may not show our last status write yet: compare with what we wrote
+    SandboxWarmPoolStatus current = writtenStatus.getOrDefault(uid, pool.getStatus());
+    if (!sameStatus(current, status)) {
       // a JSON patch replacing the whole status, so that conditions are replaced, not merged
       String patch =
           "[{\"op\":\"add\",\"path\":\"/status\",\"value\":"
@@ -203,6 +207,7 @@ public class SandboxWarmPoolReconciler implements Reconciler<SandboxWarmPool> {
           .withName(pool.getMetadata().getName())
           .subresource("status")
           .patch(PatchContext.of(PatchType.JSON), patch);
+      writtenStatus.put(uid, status);
     }
     UpdateControl<SandboxWarmPool> control = UpdateControl.noUpdate();
     plan.lookAgainIn().ifPresent(d -> control.rescheduleAfter(d.plusMillis(100)));
