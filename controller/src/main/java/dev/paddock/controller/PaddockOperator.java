@@ -1,6 +1,9 @@
 package dev.paddock.controller;
 
+import dev.paddock.controller.claim.SandboxClaimReconciler;
+import dev.paddock.controller.pool.SandboxWarmPoolReconciler;
 import dev.paddock.controller.sandbox.SandboxReconciler;
+import dev.paddock.controller.template.SandboxTemplateReconciler;
 import dev.paddock.controller.tenant.TenantProfileReconciler;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -46,7 +49,12 @@ public final class PaddockOperator implements AutoCloseable {
 
   /** The reconcilers every Paddock controller runs. Add a new controller here, one line. */
   static List<ReconcilerFactory> builtInReconcilers() {
-    return List.of(SandboxReconciler::new, TenantProfileReconciler::new);
+    return List.of(
+        SandboxReconciler::new,
+        TenantProfileReconciler::new,
+        SandboxTemplateReconciler::new,
+        SandboxWarmPoolReconciler::new,
+        SandboxClaimReconciler::new);
   }
 
   private final KubernetesClient client;
