@@ -6,11 +6,22 @@ import dev.paddock.controller.claim.SandboxClaimReconciler;
 import dev.paddock.controller.pool.SandboxWarmPoolReconciler;
 import dev.paddock.controller.sandbox.SandboxReconciler;
 import dev.paddock.controller.template.SandboxTemplateReconciler;
+import dev.paddock.e2e.cluster.ControlPlaneBinaries;
 import dev.paddock.e2e.cluster.LocalControlPlane;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectAccessReviewBuilder;
+import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.javaoperatorsdk.operator.RegisteredController;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -24,8 +35,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs ONE Paddock controller ({@link PaddockOperator}, every reconciler, all namespaces)
  * in-process against the run's local control plane, after installing the CRDs from {@code
- * deploy/crds}. Started by the first test class that asks, kept in the root context's store and
- * stopped when the run ends, before the control plane (the store closes in reverse order).
+ * deploy/crds}. It acts as Paddock's ServiceAccount with exactly the RBAC of {@code
+ * deploy/base/rbac.yaml}, not as cluster admin. Started by the first test class that asks, kept in
+ * the root context's store and stopped when the run ends, before the control plane (the store
+ * closes in reverse order).
  *
  * <p>Test and lifecycle methods may take the {@link PaddockOperator}, e.g. to read its metrics.
  */
@@ -35,6 +48,9 @@ public final class PaddockControllerExtension implements BeforeAllCallback, Para
   private static final ExtensionContext.Namespace STORE =
       ExtensionContext.Namespace.create(PaddockControllerExtension.class);
   private static final String CONTROLLER = "paddock-controller";
+  private static final String SERVICE_ACCOUNT_NAMESPACE = "paddock-system";
+  private static final String SERVICE_ACCOUNT =
+      "system:serviceaccount:" + SERVICE_ACCOUNT_NAMESPACE + ":paddock";
 
   /**
    * The reconcilers these tests need, by controller name. Any the operator does not register itself
@@ -100,7 +116,7 @@ public final class PaddockControllerExtension implements BeforeAllCallback, Para
     KubernetesClient client = null;
     try {
       PaddockCrds.ensureInstalled(controlPlane);
-      client = controlPlane.newClient();
+      client = clientAsPaddocksServiceAccount(controlPlane);
       ControllerSettings settings =
           ControllerSettings.defaults()
               .withProbePort(-1)
@@ -120,6 +136,60 @@ public final class PaddockControllerExtension implements BeforeAllCallback, Para
       }
       return new Running(null, null, e);
     }
+  }
+
+  /**
+   * A client that acts as the ServiceAccount {@code deploy/base} runs Paddock under, with the RBAC
+   * {@code deploy/base/rbac.yaml} grants it (applied here), so that every IT also proves the
+   * shipped permissions are enough: a missing verb fails the test with a 403 in the controller's
+   * log.
+   */
+  private static KubernetesClient clientAsPaddocksServiceAccount(LocalControlPlane controlPlane) {
+    Path base = ControlPlaneBinaries.findRepoRoot().resolve("deploy/base");
+    try (KubernetesClient admin = controlPlane.newClient()) {
+      for (String file : List.of("namespace.yaml", "rbac.yaml")) {
+        try (InputStream in = Files.newInputStream(base.resolve(file))) {
+          for (HasMetadata item : admin.load(in).items()) {
+            admin.resource(item).fieldManager("paddock-e2e").forceConflicts().serverSideApply();
+          }
+        } catch (IOException e) {
+          throw new UncheckedIOException("cannot read " + base.resolve(file), e);
+        }
+      }
+    }
+    KubernetesClient client =
+        new KubernetesClientBuilder()
+            .withConfig(
+                new ConfigBuilder(controlPlane.clientConfig())
+                    .withImpersonateUsername(SERVICE_ACCOUNT)
+                    .withImpersonateGroups(
+                        "system:serviceaccounts",
+                        "system:serviceaccounts:" + SERVICE_ACCOUNT_NAMESPACE,
+                        "system:authenticated")
+                    .build())
+            .build();
+    // guard: cluster admin may delete nodes, Paddock's account may not
+    boolean mayDeleteNodes =
+        client
+            .authorization()
+            .v1()
+            .selfSubjectAccessReview()
+            .create(
+                new SelfSubjectAccessReviewBuilder()
+                    .withNewSpec()
+                    .withNewResourceAttributes()
+                    .withVerb("delete")
+                    .withResource("nodes")
+                    .endResourceAttributes()
+                    .endSpec()
+                    .build())
+            .getStatus()
+            .getAllowed();
+    if (mayDeleteNodes) {
+      client.close();
+      throw new IllegalStateException("the controller's client is not " + SERVICE_ACCOUNT);
+    }
+    return client;
   }
 
   private static PaddockOperator withRequiredReconcilers(
