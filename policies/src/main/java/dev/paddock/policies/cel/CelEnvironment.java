@@ -43,6 +43,7 @@ public final class CelEnvironment {
     ProtoTypeRegistry registry = ProtoTypeRegistry.newRegistry();
     List<EnvOption> options = new ArrayList<>();
     options.add(EnvOption.customTypeProvider(new ObjectTypes(registry, registry)));
+    options.add(EnvOption.customTypeAdapter(new FastAdapter(registry)));
     for (String name : VARIABLES) {
       options.add(EnvOption.declarations(Decls.newVar(name, Decls.Dyn)));
     }
