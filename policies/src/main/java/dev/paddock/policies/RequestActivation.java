@@ -7,24 +7,19 @@ import org.projectnessie.cel.interpreter.Activation;
 import org.projectnessie.cel.interpreter.ResolvedValue;
 
 /**
- * The variables of one policy's evaluation, resolved by a switch over fields that hold values
- * converted once per request; the stock map activation re-converted the whole object on every read.
+ * The variables of one policy's evaluation, resolved by a switch over the request's values
+ * (converted once per request, as they are read); the stock map activation re-converted the whole
+ * object on every read.
  */
 final class RequestActivation implements Activation, BudgetHolder {
+  private final RequestValues values;
   private final ResolvedValue object;
-  private final ResolvedValue oldObject;
-  private final ResolvedValue request;
-  private final ResolvedValue namespaceObject;
-  private final ResolvedValue tenant;
   private final ResolvedValue variables;
   private final CostBudget budget;
 
   RequestActivation(RequestValues values, Val object, LazyVariables variables, CostBudget budget) {
+    this.values = values;
     this.object = ResolvedValue.resolvedValue(object);
-    this.oldObject = values.oldObject;
-    this.request = values.request;
-    this.namespaceObject = values.namespaceObject;
-    this.tenant = values.tenant;
     this.variables = ResolvedValue.resolvedValue(variables);
     this.budget = budget;
     variables.bind(this);
@@ -34,10 +29,10 @@ final class RequestActivation implements Activation, BudgetHolder {
   public ResolvedValue resolveName(String name) {
     return switch (name) {
       case "object" -> object;
-      case "oldObject" -> oldObject;
-      case "request" -> request;
-      case "namespaceObject" -> namespaceObject;
-      case "tenant" -> tenant;
+      case "oldObject" -> values.oldObject();
+      case "request" -> values.request();
+      case "namespaceObject" -> values.namespaceObject();
+      case "tenant" -> values.tenant();
       case "variables" -> variables;
       case "params" -> ResolvedValue.NULL_VALUE;
       default -> ResolvedValue.ABSENT;

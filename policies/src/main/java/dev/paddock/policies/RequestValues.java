@@ -9,20 +9,50 @@ import org.projectnessie.cel.common.types.ref.TypeAdapter;
 import org.projectnessie.cel.common.types.ref.Val;
 import org.projectnessie.cel.interpreter.ResolvedValue;
 
-/** A request's objects converted to CEL values once, shared by every policy it meets. */
+/**
+ * A request's objects as CEL values, shared by every policy it meets: each is converted the first
+ * time an expression reads it (and then only as deep as expressions read), so a variable no policy
+ * reads ({@code tenant}, {@code oldObject}, ...) costs nothing. One request, one thread.
+ */
 final class RequestValues {
   static final TypeAdapter ADAPTER = ProtoTypeRegistry.newRegistry();
 
-  final ResolvedValue oldObject;
-  final ResolvedValue request;
-  final ResolvedValue namespaceObject;
-  final ResolvedValue tenant;
+  private final AdmissionInput input;
+  private ResolvedValue oldObject;
+  private ResolvedValue request;
+  private ResolvedValue namespaceObject;
+  private ResolvedValue tenant;
 
   RequestValues(AdmissionInput input) {
-    this.oldObject = resolved(input.oldObject());
-    this.request = resolved(requestMap(input));
-    this.namespaceObject = resolved(input.namespaceObject());
-    this.tenant = resolved(input.tenant());
+    this.input = input;
+  }
+
+  ResolvedValue oldObject() {
+    if (oldObject == null) {
+      oldObject = resolved(input.oldObject());
+    }
+    return oldObject;
+  }
+
+  ResolvedValue request() {
+    if (request == null) {
+      request = resolved(requestMap(input));
+    }
+    return request;
+  }
+
+  ResolvedValue namespaceObject() {
+    if (namespaceObject == null) {
+      namespaceObject = resolved(input.namespaceObject());
+    }
+    return namespaceObject;
+  }
+
+  ResolvedValue tenant() {
+    if (tenant == null) {
+      tenant = resolved(input.tenant());
+    }
+    return tenant;
   }
 
   static Val toVal(Object value) {

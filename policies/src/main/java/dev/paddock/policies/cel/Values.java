@@ -8,7 +8,6 @@ import static org.projectnessie.cel.common.types.Types.boolOf;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,7 +15,6 @@ import org.projectnessie.cel.common.types.Err;
 import org.projectnessie.cel.common.types.IterableT;
 import org.projectnessie.cel.common.types.IteratorT;
 import org.projectnessie.cel.common.types.ListT;
-import org.projectnessie.cel.common.types.MapT;
 import org.projectnessie.cel.common.types.NullT;
 import org.projectnessie.cel.common.types.ref.TypeAdapter;
 import org.projectnessie.cel.common.types.ref.TypeEnum;
@@ -25,14 +23,19 @@ import org.projectnessie.cel.common.types.traits.Lister;
 import org.projectnessie.cel.common.types.traits.Mapper;
 
 /**
- * Converts parsed JSON to CEL values once, deeply, and back. cel-tools' own adapter converts a Java
- * map again every time a variable holding it is read, which dominated evaluation time; a request
- * converts its objects here once and every expression of every policy reads the same values.
+ * Converts parsed JSON to CEL values, and back. cel-tools' own adapter converts a Java map again
+ * every time a variable holding it is read, which dominated evaluation time; a request converts its
+ * objects here once and every expression of every policy reads the same values. Objects are
+ * converted as they are read ({@link JsonMap}: a field the policies never touch costs nothing), so
+ * the values of a request are not thread-safe: one request, one thread.
  */
 public final class Values {
   private Values() {}
 
-  /** A CEL value for parsed JSON (maps, lists, strings, booleans, numbers, null). */
+  /**
+   * A CEL value for parsed JSON (maps, lists, strings, booleans, numbers, null). Lists are
+   * converted at once, element by element; maps as they are read.
+   */
   public static Val toVal(TypeAdapter adapter, Object value) {
     if (value == null) {
       return NullT.NullValue;
@@ -59,11 +62,7 @@ public final class Values {
       return doubleOf(dec.doubleValue());
     }
     if (value instanceof Map<?, ?> map) {
-      Map<Val, Val> converted = new HashMap<>(map.size() * 4 / 3 + 1);
-      for (Map.Entry<?, ?> entry : map.entrySet()) {
-        converted.put(toVal(adapter, entry.getKey()), toVal(adapter, entry.getValue()));
-      }
-      return MapT.newWrappedMap(adapter, converted);
+      return new JsonMap(adapter, map);
     }
     if (value instanceof List<?> list) {
       Val[] converted = new Val[list.size()];
