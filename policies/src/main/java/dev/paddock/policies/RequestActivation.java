@@ -11,17 +11,16 @@ import org.projectnessie.cel.interpreter.ResolvedValue;
  * (converted once per request, as they are read); the stock map activation re-converted the whole
  * object on every read.
  */
-final class RequestActivation implements Activation, BudgetHolder {
+final class RequestActivation extends BudgetHolder {
   private final RequestValues values;
   private final ResolvedValue object;
   private final ResolvedValue variables;
-  private final CostBudget budget;
 
   RequestActivation(RequestValues values, Val object, LazyVariables variables, CostBudget budget) {
+    super(budget);
     this.values = values;
     this.object = ResolvedValue.resolvedValue(object);
     this.variables = ResolvedValue.resolvedValue(variables);
-    this.budget = budget;
     variables.bind(this);
   }
 
@@ -42,10 +41,5 @@ final class RequestActivation implements Activation, BudgetHolder {
   @Override
   public Activation parent() {
     return null;
-  }
-
-  @Override
-  public CostBudget budget() {
-    return budget;
   }
 }

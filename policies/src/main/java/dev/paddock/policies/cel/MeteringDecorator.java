@@ -1,5 +1,6 @@
 package dev.paddock.policies.cel;
 
+import org.projectnessie.cel.common.types.BoolT;
 import org.projectnessie.cel.common.types.StringT;
 import org.projectnessie.cel.common.types.ref.Val;
 import org.projectnessie.cel.common.types.traits.Lister;
@@ -44,7 +45,11 @@ public final class MeteringDecorator implements InterpretableDecorator {
       CostBudget budget = budgetOf(activation);
       if (budget != null) {
         long units = 1;
-        if (result instanceof StringT s) {
+        // most results are bools: one class compare, before an interface test that would fail
+        // after scanning every supertype
+        if (result instanceof BoolT) {
+          units = 1;
+        } else if (result instanceof StringT s) {
           units += ((String) s.value()).length() / 10;
         } else if (result instanceof Lister list) {
           units += list.size().intValue() / 10;
