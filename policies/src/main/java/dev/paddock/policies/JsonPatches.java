@@ -36,6 +36,27 @@ final class JsonPatches {
     return value;
   }
 
+  /**
+   * Whether every map key in parsed JSON is a string: then {@link #deepCopy} yields an equal
+   * document, and an empty patch changes nothing.
+   */
+  static boolean hasOnlyStringKeys(Object value) {
+    if (value instanceof Map<?, ?> map) {
+      for (Map.Entry<?, ?> entry : map.entrySet()) {
+        if (!(entry.getKey() instanceof String) || !hasOnlyStringKeys(entry.getValue())) {
+          return false;
+        }
+      }
+    } else if (value instanceof List<?> list) {
+      for (Object item : list) {
+        if (!hasOnlyStringKeys(item)) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
   /** Applies operations in order to a copy of {@code document} and returns the copy. */
   static Object apply(Object document, List<?> operations) throws PatchException {
     Object root = deepCopy(document);

@@ -131,6 +131,7 @@ public final class PolicySet {
     private final RequestValues values;
     private Object current;
     private Val currentVal;
+    private Object stringKeysChecked;
     private final List<Decision.Violation> violations = new ArrayList<>();
     private final List<String> warnings = new ArrayList<>();
     private final List<String> errors = new ArrayList<>();
@@ -148,6 +149,17 @@ public final class PolicySet {
         currentVal = current == null ? NullT.NullValue : RequestValues.toVal(current);
       }
       return currentVal;
+    }
+
+    /** Whether applying an empty patch would yield an equal copy (see deepCopy's string keys). */
+    private boolean emptyPatchKeepsCurrent() {
+      if (stringKeysChecked != current) {
+        if (!JsonPatches.hasOnlyStringKeys(current)) {
+          return false;
+        }
+        stringKeysChecked = current;
+      }
+      return true;
     }
 
     private RequestActivation activation(Bound bound, CostBudget budget) {
@@ -214,6 +226,12 @@ public final class PolicySet {
           if (mutation.jsonPatch()) {
             if (!(value instanceof List<?> operations)) {
               throw new JsonPatches.PatchException("a JSONPatch expression must yield a list");
+            }
+            if (operations.isEmpty() && emptyPatchKeepsCurrent()) {
+              // the usual outcome (nothing to inject): applying it would only copy the object,
+              // and a new object would be converted and read afresh by every later expression
+              activation = activation(bound, activation.budget());
+              continue;
             }
             patched = JsonPatches.apply(current, operations);
           } else {

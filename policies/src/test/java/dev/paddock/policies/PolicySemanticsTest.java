@@ -242,6 +242,43 @@ class PolicySemanticsTest {
   }
 
   @Test
+  void emptyJsonPatchChangesNothingAndLaterPoliciesSeeTheObject() throws Exception {
+    PolicySet set =
+        compile(
+            """
+            apiVersion: admissionregistration.k8s.io/v1beta1
+            kind: MutatingAdmissionPolicy
+            metadata: {name: m}
+            spec:
+              matchConstraints:
+                resourceRules:
+                - {apiGroups: [agents.x-k8s.io], apiVersions: ["*"], operations: [CREATE], resources: [sandboxes]}
+              mutations:
+              - patchType: JSONPatch
+                jsonPatch:
+                  expression: "has(object.spec.keep) ? [] : [JSONPatch{op: 'add', path: '/spec/keep', value: true}]"
+              - patchType: JSONPatch
+                jsonPatch:
+                  expression: "object.spec.keep ? [] : [JSONPatch{op: 'add', path: '/spec/x', value: 1}]"
+            ---
+            apiVersion: policy.paddock.dev/v1alpha1
+            kind: SandboxPolicy
+            metadata: {name: v}
+            spec:
+              validations:
+              - expression: "object.spec.keep == true && object.spec.n == 3"
+            """);
+    Decision decision = set.evaluate(sandbox("{keep: true, n: 3}"));
+    assertThat(decision.allowed()).isTrue();
+    assertThat(decision.patch()).isEmpty();
+    assertThat(decision.patchedObject()).isNull();
+    assertThat(decision.errors()).isEmpty();
+    decision = set.evaluate(sandbox("{n: 3}"));
+    assertThat(decision.allowed()).isTrue();
+    assertThat(decision.patch()).extracting(op -> op.get("path")).containsExactly("/spec/keep");
+  }
+
+  @Test
   void bindingActionsApplyToThePolicyItNames() throws Exception {
     PolicySet set =
         compile(

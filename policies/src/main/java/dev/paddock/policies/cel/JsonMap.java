@@ -1,5 +1,6 @@
 package dev.paddock.policies.cel;
 
+import static org.projectnessie.cel.common.types.BoolT.False;
 import static org.projectnessie.cel.common.types.IntT.intOf;
 import static org.projectnessie.cel.common.types.Types.boolOf;
 
@@ -109,6 +110,9 @@ final class JsonMap extends MapT {
 
   @Override
   public Val equal(Val other) {
+    if (!(other instanceof MapT)) {
+      return False; // as the eager map answers, without converting (tenant != null)
+    }
     return eager().equal(other);
   }
 
