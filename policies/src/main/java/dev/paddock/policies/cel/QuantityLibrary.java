@@ -7,6 +7,8 @@ import com.google.api.expr.v1alpha1.Type;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.projectnessie.cel.EnvOption;
@@ -101,13 +103,34 @@ public final class QuantityLibrary implements Library {
   }
 
   /** Kubernetes rounds sub-nano quantities up to 1n; values beyond it are out of range. */
+  /**
+   * Parsed quantities by their text: policies parse the same few (a tenant's maxima, the requests
+   * and limits of every container) on every request. Quantities are immutable, so they are shared.
+   */
+  private static final Map<String, Val> CACHE = new ConcurrentHashMap<>();
+
+  private static final int CACHE_LIMIT = 1024;
+  private static final BigDecimal MAX = new BigDecimal("9223372036854775807");
+
   static Val quantity(String text) {
+    Val cached = CACHE.get(text);
+    if (cached != null) {
+      return cached;
+    }
+    Val parsed = parseQuantity(text);
+    if (CACHE.size() < CACHE_LIMIT) {
+      CACHE.put(text, parsed);
+    }
+    return parsed;
+  }
+
+  private static Val parseQuantity(String text) {
     BigDecimal amount = parse(text);
     if (amount == null) {
       return newErr(
           "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'");
     }
-    if (amount.abs().compareTo(new BigDecimal("9223372036854775807")) > 0) {
+    if (amount.abs().compareTo(MAX) > 0) {
       return newErr("quantity '%s' is out of range", text);
     }
     return new QuantityVal(amount.setScale(9, RoundingMode.UP).stripTrailingZeros(), text);
