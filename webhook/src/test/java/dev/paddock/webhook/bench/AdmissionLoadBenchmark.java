@@ -56,7 +56,8 @@ public final class AdmissionLoadBenchmark {
       int connections,
       int capacityConnections,
       int warmupSeconds,
-      int policies) {}
+      int policies,
+      int workers) {}
 
   public static void main(String[] args) throws Exception {
     Settings settings = parse(args);
@@ -74,7 +75,7 @@ public final class AdmissionLoadBenchmark {
         new PolicyAdmissionHandler(
             source.snapshot(), () -> true, name -> null, new PaddockObjectValidator(compiler));
     PrometheusMeterRegistry registry = registry();
-    WebhookServer server = start(handler, registry);
+    WebhookServer server = start(handler, registry, settings.workers());
     try {
       SSLContext ssl = trusting(server.tlsMaterial());
       List<byte[]> requests = requests(root, server.port());
@@ -92,7 +93,7 @@ public final class AdmissionLoadBenchmark {
           ssl, server.port(), requests, settings.capacityConnections(), settings.warmupSeconds());
       server.close();
       registry = registry();
-      server = start(handler, registry);
+      server = start(handler, registry, settings.workers());
       ssl = trusting(server.tlsMaterial());
       requests = requests(root, server.port());
 
@@ -127,7 +128,7 @@ public final class AdmissionLoadBenchmark {
 
       server.close();
       registry = registry();
-      server = start(handler, registry);
+      server = start(handler, registry, settings.workers());
       ssl = trusting(server.tlsMaterial());
       requests = requests(root, server.port());
       closedLoop(ssl, server.port(), requests, settings.capacityConnections(), 3);
@@ -212,9 +213,12 @@ public final class AdmissionLoadBenchmark {
   }
 
   private static WebhookServer start(
-      PolicyAdmissionHandler handler, PrometheusMeterRegistry registry) {
+      PolicyAdmissionHandler handler, PrometheusMeterRegistry registry, int workers) {
     return WebhookServer.builder()
-        .settings(WebhookServerSettings.defaults().withAddress("127.0.0.1", 0))
+        .settings(
+            WebhookServerSettings.defaults()
+                .withAddress("127.0.0.1", 0)
+                .withThreads(2, workers, 1024))
         .tls(FixedTlsSource.selfSigned(SubjectAltNames.loopback()))
         .handler(handler)
         .meterRegistry(registry)
@@ -548,6 +552,7 @@ public final class AdmissionLoadBenchmark {
     int capacityConnections = 16;
     int warmup = 10;
     int policyCount = 20;
+    int workers = WebhookServerSettings.defaults().workerThreads();
     for (String arg : args) {
       String[] kv = arg.split("=", 2);
       int value = Integer.parseInt(kv[1]);
@@ -559,10 +564,18 @@ public final class AdmissionLoadBenchmark {
         case "capacityConnections" -> capacityConnections = value;
         case "warmupSeconds" -> warmup = value;
         case "policies" -> policyCount = value;
+        case "workers" -> workers = value;
         default -> throw new IllegalArgumentException("unknown argument " + kv[0]);
       }
     }
     return new Settings(
-        rate, seconds, capacitySeconds, connections, capacityConnections, warmup, policyCount);
+        rate,
+        seconds,
+        capacitySeconds,
+        connections,
+        capacityConnections,
+        warmup,
+        policyCount,
+        workers);
   }
 }
