@@ -20,10 +20,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -52,22 +51,13 @@ public final class PaddockControllerExtension implements BeforeAllCallback, Para
   private static final String SERVICE_ACCOUNT =
       "system:serviceaccount:" + SERVICE_ACCOUNT_NAMESPACE + ":paddock";
 
-  /**
-   * The reconcilers these tests need, by controller name. Any the operator does not register itself
-   * are added, so the tests run whether or not a reconciler is in {@code
-   * PaddockOperator.builtInReconcilers()} yet.
-   */
-  private static final Map<String, PaddockOperator.ReconcilerFactory> REQUIRED =
-      requiredReconcilers();
-
-  private static Map<String, PaddockOperator.ReconcilerFactory> requiredReconcilers() {
-    Map<String, PaddockOperator.ReconcilerFactory> required = new LinkedHashMap<>();
-    required.put(SandboxReconciler.NAME, SandboxReconciler::new);
-    required.put(SandboxTemplateReconciler.NAME, SandboxTemplateReconciler::new);
-    required.put(SandboxWarmPoolReconciler.NAME, SandboxWarmPoolReconciler::new);
-    required.put(SandboxClaimReconciler.NAME, SandboxClaimReconciler::new);
-    return required;
-  }
+  /** The controllers these tests need; the run fails at once if one is not registered. */
+  private static final Set<String> REQUIRED =
+      Set.of(
+          SandboxReconciler.NAME,
+          SandboxTemplateReconciler.NAME,
+          SandboxWarmPoolReconciler.NAME,
+          SandboxClaimReconciler.NAME);
 
   /** The running controller and its client, or why it could not start. */
   private static final class Running implements AutoCloseable {
@@ -122,12 +112,18 @@ public final class PaddockControllerExtension implements BeforeAllCallback, Para
               .withProbePort(-1)
               .withServerSideApplyStatus(true)
               .withTerminationTimeout(Duration.ofSeconds(5));
-      PaddockOperator operator = withRequiredReconcilers(client, settings);
+      PaddockOperator operator = PaddockOperator.builder(client, settings).build();
       long started = System.nanoTime();
       operator.start();
+      Set<String> registered = registeredNames(operator);
+      if (!registered.containsAll(REQUIRED)) {
+        operator.stop();
+        throw new IllegalStateException(
+            "PaddockOperator registers " + registered + ", the tests need " + REQUIRED);
+      }
       LOG.info(
           "Paddock controller running in-process ({}), started in {} ms",
-          registeredNames(operator),
+          registered,
           (System.nanoTime() - started) / 1_000_000);
       return new Running(operator, client, null);
     } catch (RuntimeException e) {
@@ -192,26 +188,11 @@ public final class PaddockControllerExtension implements BeforeAllCallback, Para
     return client;
   }
 
-  private static PaddockOperator withRequiredReconcilers(
-      KubernetesClient client, ControllerSettings settings) {
-    // an operator that is built but never started holds no threads or watches: safe to drop
-    Set<String> builtIn = registeredNames(PaddockOperator.builder(client, settings).build());
-    PaddockOperator.Builder builder = PaddockOperator.builder(client, settings);
-    REQUIRED.forEach(
-        (name, factory) -> {
-          if (!builtIn.contains(name)) {
-            LOG.warn("reconciler {} is not built in to PaddockOperator yet: adding it", name);
-            builder.withReconciler(factory);
-          }
-        });
-    return builder.build();
-  }
-
   private static Set<String> registeredNames(PaddockOperator operator) {
     return operator.runtimeInfo().getRegisteredControllers().stream()
         .map(RegisteredController::getConfiguration)
         .map(c -> c.getName())
-        .collect(Collectors.toCollection(java.util.TreeSet::new));
+        .collect(Collectors.toCollection(TreeSet::new));
   }
 
   @Override
