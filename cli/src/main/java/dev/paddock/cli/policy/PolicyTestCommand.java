@@ -183,6 +183,19 @@ public final class PolicyTestCommand implements Callable<Integer> {
             .object("DELETE".equals(operation) ? null : object)
             .oldObject("DELETE".equals(operation) && oldObject == null ? object : oldObject)
             .tenant(tenant);
+    if (test.get("resource") != null) {
+      // group/version/resource, for requests to a resource other than the object's own kind's
+      // (a subresource such as sandboxwarmpools/scale, whose object is an autoscaling/v1 Scale)
+      String[] gvr = String.valueOf(test.get("resource")).split("/");
+      if (gvr.length != 3) {
+        throw new PolicyInputs.UnusableInput(
+            where + ": resource must be group/version/resource, not " + test.get("resource"));
+      }
+      builder.resource(new AdmissionInput.GroupVersionResource(gvr[0], gvr[1], gvr[2]));
+    }
+    if (test.get("subResource") != null) {
+      builder.subResource(String.valueOf(test.get("subResource")));
+    }
     if (test.get("userInfo") instanceof Map<?, ?> userInfo) {
       builder.userInfo((Map<String, Object>) userInfo);
     }
