@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /** The names, labels and owner references every object of a Sandbox carries. */
 public final class SandboxNames {
@@ -40,12 +41,32 @@ public final class SandboxNames {
   }
 
   /** Labels from a template, without keys in the reserved domain, plus the name-hash label. */
+  /**
+   * Reserved labels that pools and claims put in a sandbox's pod template and that must reach the
+   * pod, as upstream's do: the template's managed NetworkPolicy selects pods by the template-ref
+   * hash, and clients find a claim's pod by its uid.
+   */
+  static final Set<String> PASSED_TO_POD =
+      Set.of(
+          AgentsLabels.SANDBOX_TEMPLATE_REF_HASH, AgentsLabels.CLAIM_UID, AgentsLabels.CREATED_BY);
+
+  /** Labels of a sandbox's PVCs: the template's, reserved keys dropped, plus the name hash. */
   static Map<String, String> labelsFor(Sandbox sandbox, Map<String, String> templateLabels) {
+    return labels(sandbox, templateLabels, Set.of());
+  }
+
+  /** Labels of a sandbox's pod: as for PVCs, but the pool and claim labels pass through. */
+  static Map<String, String> podLabelsFor(Sandbox sandbox, Map<String, String> templateLabels) {
+    return labels(sandbox, templateLabels, PASSED_TO_POD);
+  }
+
+  private static Map<String, String> labels(
+      Sandbox sandbox, Map<String, String> templateLabels, Set<String> reservedKept) {
     Map<String, String> labels = new LinkedHashMap<>();
     if (templateLabels != null) {
       templateLabels.forEach(
           (k, v) -> {
-            if (!AgentsLabels.isReserved(k)) {
+            if (!AgentsLabels.isReserved(k) || reservedKept.contains(k)) {
               labels.put(k, v);
             }
           });

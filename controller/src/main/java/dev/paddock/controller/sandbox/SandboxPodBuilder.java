@@ -35,7 +35,7 @@ public final class SandboxPodBuilder {
         .withNewMetadata()
         .withName(SandboxNames.podName(sandbox))
         .withNamespace(sandbox.getMetadata().getNamespace())
-        .withLabels(SandboxNames.labelsFor(sandbox, templateLabels))
+        .withLabels(SandboxNames.podLabelsFor(sandbox, templateLabels))
         .withAnnotations(
             templateAnnotations == null || templateAnnotations.isEmpty()
                 ? null
