@@ -6,6 +6,7 @@ import dev.paddock.api.sandbox.Sandbox;
 import dev.paddock.api.sandbox.SandboxStatus;
 import dev.paddock.api.sandbox.ShutdownPolicy;
 import dev.paddock.controller.ControllerSettings;
+import dev.paddock.controller.template.FailedPodRestartPolicy;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.OwnerReference;
@@ -68,6 +69,7 @@ public class SandboxReconciler implements Reconciler<Sandbox> {
   private final ControllerSettings settings;
   private final Clock clock;
   private final SandboxEvents events;
+  private final FailedPodRestartPolicy failedPodRestarts = new FailedPodRestartPolicy();
   private InformerEventSource<Pod, Sandbox> pods;
   private InformerEventSource<Service, Sandbox> services;
   private InformerEventSource<PersistentVolumeClaim, Sandbox> claims;
@@ -190,12 +192,14 @@ public class SandboxReconciler implements Reconciler<Sandbox> {
     Pod pod = cached(pods, podName, ns).orElse(null);
     int matchingPods = labelled.size();
     boolean multiplePods = matchingPods > 1;
+    Duration restartRecheck = null;
     if (multiplePods) {
       pod = pod != null && SandboxNames.isControlledBy(pod, sandbox) ? pod : null;
     } else if (problem == null) {
       PodOutcome outcome = reconcilePod(sandbox, client, pod, podName);
       pod = outcome.pod();
       problem = outcome.problem();
+      restartRecheck = outcome.recheckIn();
     }
     if (pod != null && !SandboxNames.isControlledBy(pod, sandbox)) {
       pod = null; // a foreign pod never shows in this Sandbox's status
@@ -224,9 +228,14 @@ public class SandboxReconciler implements Reconciler<Sandbox> {
         desired.equals(sandbox.getStatus())
             ? UpdateControl.noUpdate()
             : UpdateControl.patchStatus(statusOnly(sandbox, desired));
+    Duration wakeUp = restartRecheck;
     if (shutdown != null) {
       // wake up exactly at the shutdown time; nothing polls for it
-      control.rescheduleAfter(Duration.between(now, shutdown));
+      Duration untilShutdown = Duration.between(now, shutdown);
+      wakeUp = wakeUp == null || untilShutdown.compareTo(wakeUp) < 0 ? untilShutdown : wakeUp;
+    }
+    if (wakeUp != null) {
+      control.rescheduleAfter(wakeUp);
     }
     log.debug("reconciled sandbox {}/{}", ns, name);
     return control;
@@ -353,7 +362,15 @@ public class SandboxReconciler implements Reconciler<Sandbox> {
 
   // ---------------------------------------------------------------- Pod
 
-  private record PodOutcome(Pod pod, SandboxProblem problem) {}
+  /**
+   * What became of the pod: the pod (or null), a problem, and when to look again for a failed pod
+   * waiting out its restart backoff (or null).
+   */
+  private record PodOutcome(Pod pod, SandboxProblem problem, Duration recheckIn) {
+    PodOutcome(Pod pod, SandboxProblem problem) {
+      this(pod, problem, null);
+    }
+  }
 
   private PodOutcome reconcilePod(
       Sandbox sandbox, KubernetesClient client, Pod cachedPod, String podName) {
@@ -385,8 +402,30 @@ public class SandboxReconciler implements Reconciler<Sandbox> {
       }
     }
     if (SandboxNames.isControlledBy(pod, sandbox)) {
+      if (pod.getMetadata().getDeletionTimestamp() != null) {
+        return new PodOutcome(pod, null); // its deletion event brings the next reconcile
+      }
+      FailedPodRestartPolicy.Decision restart =
+          failedPodRestarts.decide(sandbox, pod, clock.instant());
+      if (restart.action() == FailedPodRestartPolicy.Action.RECREATE) {
+        // beyond upstream, opted in per template: a failed pod makes way for a new one; the
+        // PVCs stay, and the restart count on the Sandbox drives the backoff of the next one
+        delete(client, pod, sandbox, "failed; restart " + (restart.restartsSoFar() + 1));
+        mergePatch(
+            client,
+            sandbox,
+            Map.of(
+                "metadata",
+                Map.of(
+                    "annotations",
+                    failedPodRestarts.annotationsAfterRestart(restart, clock.instant()))));
+        return new PodOutcome(null, null);
+      }
       ensureMetadata(client, pod, desired.getMetadata(), sandbox);
-      return new PodOutcome(pod, null);
+      return new PodOutcome(
+          pod,
+          null,
+          restart.action() == FailedPodRestartPolicy.Action.WAIT ? restart.delay() : null);
     }
     if (!SandboxNames.isAdoptable(pod, sandbox)) {
       return new PodOutcome(pod, SandboxProblem.foreign("Pod", podName));

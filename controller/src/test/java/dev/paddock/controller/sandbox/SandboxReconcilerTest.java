@@ -12,6 +12,7 @@ import dev.paddock.api.sandbox.Sandbox;
 import dev.paddock.api.sandbox.ShutdownPolicy;
 import dev.paddock.controller.ControllerSettings;
 import dev.paddock.controller.PaddockOperator;
+import dev.paddock.controller.template.FailedPodRestartPolicy;
 import dev.paddock.controller.testing.MockCluster;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Event;
@@ -165,6 +166,73 @@ class SandboxReconcilerTest {
               assertThat(c.getStatus()).isEqualTo("True");
               assertThat(c.getReason()).isEqualTo("PodFailed");
             });
+  }
+
+  @Test
+  void aFailedPodIsRecreatedWithItsStorageKeptWhenTheTemplateOptedIn() {
+    Sandbox sandbox = withWorkspace(sandbox(ns, "phoenix"));
+    sandbox.getMetadata().setAnnotations(Map.of(FailedPodRestartPolicy.ENABLED_ANNOTATION, "true"));
+    client.resource(sandbox).create();
+    Pod first = awaitPod("phoenix");
+    runPod("phoenix", "10.0.0.9");
+    awaitReady("phoenix", "DependenciesReady");
+
+    // the pod failed an hour ago: the first restart's backoff (10 s) has long passed
+    String anHourAgo = java.time.Instant.now().minusSeconds(3600).toString();
+    retryOnConflict(
+        () ->
+            client
+                .pods()
+                .inNamespace(ns)
+                .withName("phoenix")
+                .editStatus(
+                    p ->
+                        new PodBuilder(p)
+                            .editStatus()
+                            .withPhase("Failed")
+                            .addNewContainerStatus()
+                            .withName("main")
+                            .withNewState()
+                            .withNewTerminated()
+                            .withExitCode(1)
+                            .withFinishedAt(anHourAgo)
+                            .endTerminated()
+                            .endState()
+                            .endContainerStatus()
+                            .endStatus()
+                            .build()));
+
+    await()
+        .atMost(PATIENCE)
+        .until(
+            () -> {
+              Pod now = pod("phoenix");
+              return now != null
+                  && !now.getMetadata().getUid().equals(first.getMetadata().getUid());
+            });
+    assertThat(pvc("workspace-phoenix").getMetadata().getUid())
+        .as("the PVC is kept across the restart")
+        .isNotNull();
+    assertThat(get("phoenix").getMetadata().getAnnotations())
+        .containsEntry(FailedPodRestartPolicy.RESTART_COUNT_ANNOTATION, "1");
+  }
+
+  @Test
+  void aFailedPodStaysFailedWithoutTheOptIn() {
+    client.resource(sandbox(ns, "stays")).create();
+    Pod first = awaitPod("stays");
+    retryOnConflict(
+        () ->
+            client
+                .pods()
+                .inNamespace(ns)
+                .withName("stays")
+                .editStatus(
+                    p -> new PodBuilder(p).editStatus().withPhase("Failed").endStatus().build()));
+    awaitReady("stays", "PodFailed");
+    assertThat(pod("stays").getMetadata().getUid()).isEqualTo(first.getMetadata().getUid());
+    assertThat(get("stays").getMetadata().getAnnotations())
+        .doesNotContainKey(FailedPodRestartPolicy.RESTART_COUNT_ANNOTATION);
   }
 
   // ------------------------------------------------------------------ suspend
