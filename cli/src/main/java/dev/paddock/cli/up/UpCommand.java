@@ -7,6 +7,7 @@ import dev.paddock.controller.ControllerSettings;
 import dev.paddock.controller.PaddockOperator;
 import dev.paddock.e2e.cluster.ControlPlaneBinaries;
 import dev.paddock.e2e.cluster.LocalControlPlane;
+import dev.paddock.e2e.cluster.PaddockCrdInstaller;
 import dev.paddock.webhook.ClusterWebhook;
 import dev.paddock.webhook.WebhookServerSettings;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -27,7 +28,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -103,8 +103,8 @@ public final class UpCommand implements Callable<Integer> {
 
       KubernetesClient client = controlPlane.newClient();
       started.add(0, client);
-      int crds = applyAll(client, repoRoot.resolve("deploy").resolve("crds"));
-      waitForCrds(client);
+      int crds =
+          PaddockCrdInstaller.install(client, PaddockCrdInstaller.directory(repoRoot)).size();
       err.println("paddock: installed " + crds + " CRDs");
 
       PaddockOperator operator =
@@ -242,32 +242,6 @@ public final class UpCommand implements Callable<Integer> {
     }
     throw new IllegalStateException(
         "the webhook did not load the " + expected + " library policies within 30 s");
-  }
-
-  private static void waitForCrds(KubernetesClient client) {
-    client
-        .apiextensions()
-        .v1()
-        .customResourceDefinitions()
-        .list()
-        .getItems()
-        .forEach(
-            crd ->
-                client
-                    .apiextensions()
-                    .v1()
-                    .customResourceDefinitions()
-                    .resource(crd)
-                    .waitUntilCondition(
-                        c ->
-                            c.getStatus() != null
-                                && c.getStatus().getConditions().stream()
-                                    .anyMatch(
-                                        cond ->
-                                            "Established".equals(cond.getType())
-                                                && "True".equals(cond.getStatus())),
-                        1,
-                        TimeUnit.MINUTES));
   }
 
   /** Waits (briefly) for the example claim, then prints what a user would look at. */

@@ -13,6 +13,7 @@ import dev.paddock.api.sandbox.SandboxSpec;
 import dev.paddock.controller.ControllerSettings;
 import dev.paddock.controller.PaddockOperator;
 import dev.paddock.e2e.cluster.LocalControlPlane;
+import dev.paddock.e2e.cluster.PaddockCrdInstaller;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -23,10 +24,7 @@ import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
 import io.micrometer.core.instrument.Counter;
-import java.io.IOException;
-import java.io.InputStream;
 import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -37,7 +35,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * The controller's load harness on the real local control plane (KWOK nodes): how fast 1,000
@@ -80,7 +77,8 @@ public final class ControllerBenchmark {
         sandboxes, claims, rate, pool, nodes, Runtime.getRuntime().availableProcessors());
     try (LocalControlPlane controlPlane = LocalControlPlane.builder().nodes(nodes).start();
         KubernetesClient admin = controlPlane.newClient()) {
-      installCrds(admin);
+      PaddockCrdInstaller.install(
+          admin, PaddockCrdInstaller.directory(Path.of(System.getProperty("paddock.root", ".."))));
       WriteCounter writes = new WriteCounter();
       try (KubernetesClient operatorClient = countingClient(controlPlane, writes)) {
         reconcileThroughput(admin, operatorClient, writes);
@@ -275,45 +273,6 @@ public final class ControllerBenchmark {
       Thread.sleep(100);
     }
     return false;
-  }
-
-  private static void installCrds(KubernetesClient client) throws IOException {
-    Path crds = Path.of(System.getProperty("paddock.root", "..")).resolve("deploy").resolve("crds");
-    try (Stream<Path> files = Files.list(crds)) {
-      for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
-        if (file.getFileName().toString().equals("kustomization.yaml")) {
-          continue;
-        }
-        try (InputStream in = Files.newInputStream(file)) {
-          for (HasMetadata item : client.load(in).items()) {
-            client.resource(item).serverSideApply();
-          }
-        }
-      }
-    }
-    client
-        .apiextensions()
-        .v1()
-        .customResourceDefinitions()
-        .list()
-        .getItems()
-        .forEach(
-            crd ->
-                client
-                    .apiextensions()
-                    .v1()
-                    .customResourceDefinitions()
-                    .resource(crd)
-                    .waitUntilCondition(
-                        c ->
-                            c.getStatus() != null
-                                && c.getStatus().getConditions().stream()
-                                    .anyMatch(
-                                        x ->
-                                            "Established".equals(x.getType())
-                                                && "True".equals(x.getStatus())),
-                        1,
-                        TimeUnit.MINUTES));
   }
 
   private static String namespace(KubernetesClient client, String name) {
