@@ -57,6 +57,8 @@ class DeployManifestsIT {
             "--server-side",
             "--dry-run=server",
             "--field-manager=paddock-install-test",
+            // earlier tests installed the CRDs under another manager, as an upgrade finds them
+            "--force-conflicts",
             "-f",
             manifest.toString());
 
