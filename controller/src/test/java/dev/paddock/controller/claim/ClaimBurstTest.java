@@ -13,6 +13,7 @@ import dev.paddock.api.AgentsLabels;
 import dev.paddock.api.extensions.SandboxClaim;
 import dev.paddock.api.sandbox.Sandbox;
 import dev.paddock.controller.PaddockOperator;
+import dev.paddock.controller.testing.MockCluster;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
@@ -39,7 +40,7 @@ class ClaimBurstTest {
 
   @BeforeEach
   void start() {
-    cluster = new MockCluster();
+    cluster = MockCluster.start();
     client = cluster.client();
     kubelet = new FakeKubelet(cluster.newClient());
   }

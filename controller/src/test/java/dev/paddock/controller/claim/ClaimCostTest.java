@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.paddock.controller.PaddockOperator;
+import dev.paddock.controller.testing.MockCluster;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -34,7 +35,7 @@ class ClaimCostTest {
 
   @BeforeEach
   void start() {
-    cluster = new MockCluster();
+    cluster = MockCluster.start();
     client = cluster.client();
     kubelet = new FakeKubelet(cluster.newClient());
     operator = PoolsAndClaims.operator(cluster.newClient(), PoolsAndClaims.settings());

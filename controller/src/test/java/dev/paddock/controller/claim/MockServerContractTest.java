@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.paddock.api.sandbox.Sandbox;
+import dev.paddock.controller.testing.MockCluster;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
@@ -17,7 +18,7 @@ import org.junit.jupiter.api.Test;
  * mock-tier exclusivity tests prove something.
  */
 class MockServerContractTest {
-  private final MockCluster cluster = new MockCluster();
+  private final MockCluster cluster = MockCluster.start();
 
   @AfterEach
   void close() {

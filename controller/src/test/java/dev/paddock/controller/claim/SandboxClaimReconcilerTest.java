@@ -24,6 +24,7 @@ import dev.paddock.api.sandbox.Sandbox;
 import dev.paddock.controller.ControllerSettings;
 import dev.paddock.controller.PaddockOperator;
 import dev.paddock.controller.pool.WarmPoolPlanner;
+import dev.paddock.controller.testing.MockCluster;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimSpecBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -49,7 +50,7 @@ class SandboxClaimReconcilerTest {
 
   @BeforeEach
   void start() {
-    cluster = new MockCluster();
+    cluster = MockCluster.start();
     client = cluster.client();
     kubelet = new FakeKubelet(cluster.newClient());
     settings = PoolsAndClaims.settings();

@@ -17,8 +17,8 @@ import dev.paddock.api.sandbox.Sandbox;
 import dev.paddock.controller.ControllerSettings;
 import dev.paddock.controller.PaddockOperator;
 import dev.paddock.controller.claim.FakeKubelet;
-import dev.paddock.controller.claim.MockCluster;
 import dev.paddock.controller.claim.PoolsAndClaims;
+import dev.paddock.controller.testing.MockCluster;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
 import java.util.List;
@@ -42,7 +42,7 @@ class SandboxWarmPoolReconcilerTest {
 
   @BeforeEach
   void start() {
-    cluster = new MockCluster();
+    cluster = MockCluster.start();
     client = cluster.client();
     kubelet = new FakeKubelet(cluster.newClient());
   }
@@ -183,7 +183,7 @@ class SandboxWarmPoolReconcilerTest {
             });
     awaitReady("storm", 40);
     long creates =
-        cluster.drainRequests().stream()
+        cluster.drainRequestLines().stream()
             .filter(r -> r.startsWith("POST ") && r.endsWith("/namespaces/" + NS + "/sandboxes"))
             .count();
     assertThat(creates).as("sandboxes created for a pool of 40").isEqualTo(40);

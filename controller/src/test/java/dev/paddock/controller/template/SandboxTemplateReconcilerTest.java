@@ -9,8 +9,8 @@ import dev.paddock.api.extensions.NetworkPolicyManagement;
 import dev.paddock.api.extensions.NetworkPolicySpec;
 import dev.paddock.api.extensions.SandboxTemplate;
 import dev.paddock.controller.PaddockOperator;
-import dev.paddock.controller.claim.MockCluster;
 import dev.paddock.controller.claim.PoolsAndClaims;
+import dev.paddock.controller.testing.MockCluster;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyEgressRuleBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -28,7 +28,7 @@ class SandboxTemplateReconcilerTest {
 
   @BeforeEach
   void start() {
-    cluster = new MockCluster();
+    cluster = MockCluster.start();
     client = cluster.client();
     operator =
         PoolsAndClaims.operator(

@@ -9,7 +9,7 @@ import dev.paddock.api.policy.TenantProfileSpec;
 import dev.paddock.api.policy.TenantQuotas;
 import dev.paddock.controller.ControllerSettings;
 import dev.paddock.controller.PaddockOperator;
-import dev.paddock.controller.claim.MockCluster;
+import dev.paddock.controller.testing.MockCluster;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
@@ -34,7 +34,7 @@ class TenantProfileReconcilerTest {
 
   @BeforeEach
   void start() {
-    cluster = new MockCluster();
+    cluster = MockCluster.start();
     client = cluster.client();
     namespace("team-a-dev", Map.of("tenant", "a"));
     namespace("team-a-prod", Map.of("tenant", "a"));

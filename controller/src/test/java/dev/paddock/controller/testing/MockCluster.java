@@ -78,6 +78,11 @@ public final class MockCluster implements AutoCloseable {
     return client;
   }
 
+  /** A new client to the same server (a second operator process gets its own). */
+  public KubernetesClient newClient() {
+    return server.createClient();
+  }
+
   public KubernetesMockServer server() {
     return server;
   }
@@ -94,6 +99,11 @@ public final class MockCluster implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     return out;
+  }
+
+  /** Every request recorded since the last drain, as {@code "METHOD path"}, oldest first. */
+  public List<String> drainRequestLines() {
+    return drainRequests().stream().map(r -> r.getMethod() + " " + r.getPath()).toList();
   }
 
   /** The write requests (POST, PUT, PATCH, DELETE) among those recorded since the last drain. */
