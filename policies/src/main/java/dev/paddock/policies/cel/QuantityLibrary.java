@@ -17,7 +17,6 @@ import org.projectnessie.cel.ProgramOption;
 import org.projectnessie.cel.checker.Decls;
 import org.projectnessie.cel.common.types.DoubleT;
 import org.projectnessie.cel.common.types.IntT;
-import org.projectnessie.cel.common.types.StringT;
 import org.projectnessie.cel.common.types.Types;
 import org.projectnessie.cel.common.types.ref.Val;
 import org.projectnessie.cel.interpreter.functions.Overload;
@@ -197,20 +196,8 @@ public final class QuantityLibrary implements Library {
   public List<ProgramOption> getProgramOptions() {
     return List.of(
         ProgramOption.functions(
-            Overload.unary(
-                "quantity",
-                v ->
-                    v instanceof StringT s
-                        ? quantity(s.value().toString())
-                        : noSuchOverload(v, "quantity", null)),
-            Overload.unary(
-                "isQuantity",
-                v ->
-                    v instanceof StringT s
-                        ? Types.boolOf(
-                            !(quantity(s.value().toString())
-                                instanceof org.projectnessie.cel.common.types.Err))
-                        : noSuchOverload(v, "isQuantity", null)),
+            StringParsers.parse("quantity", QuantityLibrary::quantity),
+            StringParsers.check("isQuantity", QuantityLibrary::quantity),
             Overload.unary("sign", v -> q(v, "sign", q -> IntT.intOf(q.amount.signum()))),
             Overload.unary(
                 "isInteger", v -> q(v, "isInteger", q -> Types.boolOf(asLong(q.amount) != null))),

@@ -12,8 +12,6 @@ import org.projectnessie.cel.Library;
 import org.projectnessie.cel.ProgramOption;
 import org.projectnessie.cel.checker.Decls;
 import org.projectnessie.cel.common.types.IntT;
-import org.projectnessie.cel.common.types.StringT;
-import org.projectnessie.cel.common.types.Types;
 import org.projectnessie.cel.common.types.ref.Val;
 import org.projectnessie.cel.interpreter.functions.Overload;
 
@@ -144,18 +142,8 @@ public final class SemverLibrary implements Library {
   public List<ProgramOption> getProgramOptions() {
     return List.of(
         ProgramOption.functions(
-            Overload.unary(
-                "semver",
-                v ->
-                    v instanceof StringT s
-                        ? semver(s.value().toString())
-                        : noSuchOverload(v, "semver", null)),
-            Overload.unary(
-                "isSemver",
-                v ->
-                    v instanceof StringT s
-                        ? Types.boolOf(semver(s.value().toString()) instanceof SemverVal)
-                        : noSuchOverload(v, "isSemver", null)),
+            StringParsers.parse("semver", SemverLibrary::semver),
+            StringParsers.check("isSemver", SemverLibrary::semver),
             Overload.unary(
                 "major",
                 v ->

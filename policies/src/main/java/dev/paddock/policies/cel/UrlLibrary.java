@@ -20,8 +20,6 @@ import org.projectnessie.cel.ProgramOption;
 import org.projectnessie.cel.checker.Decls;
 import org.projectnessie.cel.common.types.ListT;
 import org.projectnessie.cel.common.types.MapT;
-import org.projectnessie.cel.common.types.StringT;
-import org.projectnessie.cel.common.types.Types;
 import org.projectnessie.cel.common.types.pb.ProtoTypeRegistry;
 import org.projectnessie.cel.common.types.ref.Val;
 import org.projectnessie.cel.interpreter.functions.Overload;
@@ -137,18 +135,8 @@ public final class UrlLibrary implements Library {
   public List<ProgramOption> getProgramOptions() {
     return List.of(
         ProgramOption.functions(
-            Overload.unary(
-                "url",
-                v ->
-                    v instanceof StringT s
-                        ? url(s.value().toString())
-                        : noSuchOverload(v, "url", null)),
-            Overload.unary(
-                "isURL",
-                v ->
-                    v instanceof StringT s
-                        ? Types.boolOf(url(s.value().toString()) instanceof UrlVal)
-                        : noSuchOverload(v, "isURL", null)),
+            StringParsers.parse("url", UrlLibrary::url),
+            StringParsers.check("isURL", UrlLibrary::url),
             Overload.unary(
                 "getScheme",
                 v ->
